@@ -1,0 +1,87 @@
+package io.cvmboot.builder;
+
+import io.cvmboot.builder.cli.BootCommand;
+import io.cvmboot.builder.cli.BuildCommand;
+import io.cvmboot.builder.cli.EventlogCommand;
+import io.cvmboot.builder.cli.ExitCodes;
+import io.cvmboot.builder.cli.InitrdCommand;
+import io.cvmboot.builder.cli.MeasureCommand;
+import io.cvmboot.builder.cli.ReproduceCommand;
+import io.cvmboot.builder.cli.UkiCommand;
+import io.cvmboot.builder.cli.VerifyCommand;
+import io.cvmboot.builder.cli.VerifyQuoteCommand;
+import io.cvmboot.builder.cli.VerifyReportCommand;
+import io.cvmboot.builder.cli.VersionProvider;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code builder} command line. {@link #run} is the testable entry point: it never exits the
+ * JVM and writes only to the given streams.
+ */
+@Command(
+        name = "builder",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Builds confidential-VM boot artefacts reproducibly and computes their measurements.",
+        subcommands = {
+            BuildCommand.class,
+            VerifyCommand.class,
+            ReproduceCommand.class,
+            BootCommand.class,
+            InitrdCommand.class,
+            UkiCommand.class,
+            MeasureCommand.class,
+            EventlogCommand.class,
+            VerifyReportCommand.class,
+            VerifyQuoteCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success (for verify commands: every check passed)",
+            "1:the job failed (I/O, network, an external tool)",
+            "2:unusable input or bad usage (the message names the input)",
+            "3:a verification check failed (each failed check is printed)"
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(run(out, err, args));
+    }
+
+    /** Runs the CLI with the given arguments and returns the process exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = commandLine(out, err);
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler(ExitCodes::handle);
+        cli.setParameterExceptionHandler((ex, argv) -> {
+            ex.getCommandLine().getErr().println("builder: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help' for more information.");
+            return ExitCodes.BAD_INPUT;
+        });
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
