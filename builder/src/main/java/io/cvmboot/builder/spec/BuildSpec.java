@@ -1,0 +1,188 @@
+package io.cvmboot.builder.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A declarative build: pinned inputs, initrd contents, UKI options and measurement targets. Parsed
+ * and validated once by {@link BuildSpecParser}; every field is documented in docs/build-spec.md.
+ *
+ * @param version spec format version, 1
+ * @param sourceDateEpoch the time stamped into every archive entry; null = $SOURCE_DATE_EPOCH, else 0
+ * @param mirrors where pinned packages are downloaded from
+ * @param packages pinned Debian packages by the key that {@link FileRef#pkg()} uses
+ * @param kernel the kernel image (bzImage, EFI stub)
+ * @param kernelModules modules the init loads before stage1, in this order (e.g. virtio_net)
+ * @param firmware the OVMF image published with the artefacts (ovmf.fd) and measured for SNP
+ * @param stub the systemd-stub the UKI is built on
+ * @param busybox a static busybox: the initrd's shell for its /init
+ * @param libraries shared libraries the stage1 runtime needs (from libc6)
+ * @param caCertificates the CA bundle stage1 verifies HTTPS against
+ * @param stage1 the stage1 config the VM will be given, and the demo stage2
+ * @param cmdline the kernel command line (.cmdline of the UKI)
+ * @param initrd initrd compression and extra contents
+ * @param uki UKI options
+ * @param measurements which launch digests and PCR banks to compute
+ */
+public record BuildSpec(
+        int version,
+        Long sourceDateEpoch,
+        Mirrors mirrors,
+        Map<String, PackageSpec> packages,
+        FileRef kernel,
+        List<FileRef> kernelModules,
+        FileRef firmware,
+        FileRef stub,
+        FileRef busybox,
+        List<FileRef> libraries,
+        FileRef caCertificates,
+        Stage1 stage1,
+        String cmdline,
+        Initrd initrd,
+        Uki uki,
+        Measurements measurements) {
+
+    public BuildSpec {
+        packages = packages == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(packages));
+        kernelModules = kernelModules == null ? List.of() : List.copyOf(kernelModules);
+        libraries = libraries == null ? List.of() : List.copyOf(libraries);
+        mirrors = mirrors == null ? Mirrors.DEFAULT : mirrors;
+        initrd = initrd == null ? Initrd.DEFAULT : initrd;
+        uki = uki == null ? Uki.DEFAULT : uki;
+        measurements = measurements == null ? Measurements.DEFAULT : measurements;
+    }
+
+    /**
+     * Package mirrors. Plain HTTP is fine: every .deb is pinned by SHA-256.
+     *
+     * @param debian the main archive
+     * @param security the security archive (packages whose {@code archive} is "security")
+     */
+    public record Mirrors(String debian, String security) {
+        public static final Mirrors DEFAULT =
+                new Mirrors("http://deb.debian.org/debian", "http://deb.debian.org/debian-security");
+
+        public Mirrors {
+            debian = debian == null ? DEFAULT_DEBIAN : debian;
+            security = security == null ? DEFAULT_SECURITY : security;
+        }
+
+        private static final String DEFAULT_DEBIAN = "http://deb.debian.org/debian";
+        private static final String DEFAULT_SECURITY = "http://deb.debian.org/debian-security";
+    }
+
+    /**
+     * A pinned .deb.
+     *
+     * @param name package name
+     * @param version exact version
+     * @param sha256 SHA-256 of the .deb file
+     * @param path pool path below the mirror, e.g. pool/main/b/busybox/busybox-static_..._amd64.deb
+     * @param archive "debian" (default) or "security"
+     * @param url a full URL instead of mirror + path
+     */
+    public record PackageSpec(String name, String version, String sha256, String path, String archive, String url) {}
+
+    /**
+     * One input file: a path inside a pinned package, or a local file pinned by SHA-256.
+     *
+     * @param pkg key of {@link BuildSpec#packages()}
+     * @param path path inside the package's data, e.g. boot/vmlinuz-6.1.0-56-cloud-amd64
+     * @param file a local file, relative to the spec's directory
+     * @param sha256 required with {@code file}; optional check of a package member otherwise
+     */
+    public record FileRef(
+            @com.fasterxml.jackson.annotation.JsonProperty("package") String pkg,
+            String path,
+            String file,
+            String sha256) {}
+
+    /**
+     * stage1's configuration as the VM will receive it from the metadata service.
+     *
+     * @param config the config JSON object ({"_stage2": {...}, ...}), or null with {@code configFile}
+     * @param configFile a file holding the config bytes exactly
+     * @param stage2 a local stage2 binary served by {@code builder boot}; when given, the built-in
+     *     demo config points at it
+     * @param stage2Args arguments for the demo stage2
+     */
+    public record Stage1(JsonNode config, String configFile, FileRef stage2, List<String> stage2Args) {
+        public Stage1 {
+            stage2Args = stage2Args == null ? List.of() : List.copyOf(stage2Args);
+        }
+    }
+
+    /**
+     * @param compression none, gzip, xz, zstd or lz4
+     * @param level compression level, null for the codec's default
+     * @param files extra files placed into the initrd
+     * @param spec extra gen_init_cpio lines (file, dir, nod, slink, pipe, sock)
+     */
+    public record Initrd(String compression, Integer level, List<ExtraFile> files, List<String> spec) {
+        public static final Initrd DEFAULT = new Initrd("zstd", 3, List.of(), List.of());
+
+        public Initrd {
+            compression = compression == null ? "zstd" : compression;
+            files = files == null ? List.of() : List.copyOf(files);
+            spec = spec == null ? List.of() : List.copyOf(spec);
+        }
+    }
+
+    /**
+     * @param path where in the initrd
+     * @param source local file, relative to the spec's directory
+     * @param sha256 optional pin of the source
+     * @param mode octal mode, default 0644
+     */
+    public record ExtraFile(String path, String source, String sha256, String mode) {}
+
+    /**
+     * @param osRelease the .osrel text
+     * @param uname the .uname text; null = detected from the kernel
+     * @param signKey PEM private key for Secure Boot signing (optional)
+     * @param signCert PEM certificate for Secure Boot signing (optional)
+     */
+    public record Uki(String osRelease, String uname, String signKey, String signCert) {
+        public static final String DEFAULT_OS_RELEASE = "ID=cvmboot\nNAME=\"cvmboot\"\nPRETTY_NAME=\"cvmboot stage1\"\n";
+        public static final Uki DEFAULT = new Uki(DEFAULT_OS_RELEASE, null, null, null);
+
+        public Uki {
+            osRelease = osRelease == null ? DEFAULT_OS_RELEASE : osRelease;
+        }
+    }
+
+    /**
+     * @param snp launch digest targets
+     * @param tpmBanks PCR banks to predict
+     */
+    public record Measurements(List<SnpTarget> snp, List<String> tpmBanks) {
+        public static final Measurements DEFAULT =
+                new Measurements(List.of(SnpTarget.DEFAULT), List.of("sha256"));
+
+        public Measurements {
+            snp = snp == null ? List.of(SnpTarget.DEFAULT) : List.copyOf(snp);
+            tpmBanks = tpmBanks == null ? List.of("sha256") : List.copyOf(tpmBanks);
+        }
+    }
+
+    /**
+     * An SEV-SNP launch configuration to compute the digest for.
+     *
+     * @param vcpus vCPU counts
+     * @param vcpuType a CPU model name as sev-snp-measure accepts (EPYC-v4, EPYC-Genoa, ...)
+     * @param vmmType QEMU, ec2 or gce
+     * @param guestFeatures the SEV features word, hex
+     */
+    public record SnpTarget(List<Integer> vcpus, String vcpuType, String vmmType, String guestFeatures) {
+        public static final SnpTarget DEFAULT = new SnpTarget(List.of(1, 2, 4), "EPYC-v4", "QEMU", "0x1");
+
+        public SnpTarget {
+            vcpus = vcpus == null ? List.of(1) : List.copyOf(vcpus);
+            vcpuType = vcpuType == null ? "EPYC-v4" : vcpuType;
+            vmmType = vmmType == null ? "QEMU" : vmmType;
+            guestFeatures = guestFeatures == null ? "0x1" : guestFeatures;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.cvmboot.builder.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class BuildSpecParserTest {
+    private final BuildSpecParser parser = new BuildSpecParser();
+
+    private static String defaultSpec() {
+        return new String(BuildSpecParser.defaultSpecBytes(), StandardCharsets.UTF_8);
+    }
+
+    private BuildSpecException rejects(String yaml) {
+        return assertThrows(BuildSpecException.class,
+                () -> parser.parse("spec.yaml", yaml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void defaultSpec_parses() throws Exception {
+        BuildSpec spec = parser.parse("default", BuildSpecParser.defaultSpecBytes());
+        assertEquals("linux-image-6.1.0-56-cloud-amd64", spec.packages().get("kernel").name());
+        assertEquals("kernel", spec.kernel().pkg());
+        assertEquals(8, spec.kernelModules().size());
+        assertEquals("zstd", spec.initrd().compression());
+        assertEquals(1767225600L, spec.sourceDateEpoch());
+        assertEquals("http://deb.debian.org/debian", spec.mirrors().debian());
+    }
+
+    @Test
+    void unknownField_isNamedWithItsPath() {
+        var e = rejects(defaultSpec().replace("  compression: zstd", "  compresion: zstd"));
+        assertTrue(e.getMessage().startsWith("spec.yaml: unknown field 'initrd.compresion'"), e.getMessage());
+        assertTrue(e.getMessage().contains("compression"), "lists the known fields: " + e.getMessage());
+    }
+
+    @Test
+    void badSha256_namesTheField() {
+        var e = rejects(defaultSpec().replace("sha256: e7d02b94", "sha256: zz02b94"));
+        assertTrue(e.getMessage().contains("field 'packages.kernel.sha256': expected 64 hex digits"), e.getMessage());
+    }
+
+    @Test
+    void referenceToMissingPackage_isRejected() {
+        var e = rejects(defaultSpec().replace("busybox: {package: busybox, path: bin/busybox}",
+                "busybox: {package: bb, path: bin/busybox}"));
+        assertTrue(e.getMessage().contains("field 'busybox.package': no package 'bb'"), e.getMessage());
+    }
+
+    @Test
+    void duplicateKey_isRejected() {
+        var e = rejects(defaultSpec().replace("cmdline: \"console=ttyS0 panic=-1 quiet\"",
+                "cmdline: a\ncmdline: b"));
+        assertTrue(e.getMessage().contains("Duplicate field 'cmdline'"), e.getMessage());
+    }
+
+    @Test
+    void localFileWithoutPin_isRejected() {
+        var e = rejects(defaultSpec().replace("firmware: {package: ovmf, path: usr/share/ovmf/OVMF.fd}",
+                "firmware: {file: ./OVMF.fd}"));
+        assertTrue(e.getMessage().contains("field 'firmware.sha256': missing"), e.getMessage());
+    }
+
+    @Test
+    void wrongType_namesTheField() {
+        var e = rejects(defaultSpec().replace("level: 3", "level: high"));
+        assertTrue(e.getMessage().contains("field 'initrd.level'"), e.getMessage());
+    }
+
+    @Test
+    void guestFeaturesWiderThan64Bits_isRejected() {
+        var e = rejects(defaultSpec().replace("guestFeatures: \"0x1\"", "guestFeatures: \"0x10000000000000000\""));
+        assertTrue(e.getMessage().contains("measurements.snp[0].guestFeatures"), e.getMessage());
+    }
+
+    @Test
+    void notYaml_saysWhere() {
+        var e = rejects("version: 1\n  bad: [\n");
+        assertTrue(e.getMessage().startsWith("spec.yaml: "), e.getMessage());
+    }
+}
