@@ -35,6 +35,9 @@ public final class ExitCodes {
         return ex instanceof UserInputException
                 || ex instanceof MeasureException
                 || ex instanceof ArtefactInputException
+                || ex instanceof io.cvmboot.builder.spec.BuildSpecException
+                || ex instanceof io.cvmboot.builder.build.ManifestCheck.ManifestException
+                || ex instanceof java.nio.file.FileAlreadyExistsException
                 || ex instanceof java.nio.file.NoSuchFileException;
     }
 
