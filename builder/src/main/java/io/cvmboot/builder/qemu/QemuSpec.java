@@ -122,6 +122,19 @@ public record QemuSpec(
             return this;
         }
 
+        /**
+         * Plays a cloud's metadata service: the guest's connections to 169.254.169.254:80 reach the
+         * loopback server on {@code hostPort}. Slirp only forwards addresses inside its virtual
+         * network, so the guest network becomes 169.254.0.0/16: DHCP hands out 169.254.0.15 with the
+         * gateway 169.254.0.2 (static: 169.254.0.15/16 via 169.254.0.2).
+         */
+        public Builder metadataServer(int hostPort) {
+            netRule("net=169.254.0.0/16");
+            netRule("host=169.254.0.2");
+            netRule("dhcpstart=169.254.0.15");
+            return netRule("guestfwd=tcp:169.254.169.254:80-tcp:127.0.0.1:" + hostPort);
+        }
+
         public Builder accel(String accel) {
             this.accel = accel;
             return this;
