@@ -117,6 +117,9 @@ public final class Qemu {
                 c.addAll(List.of("-drive", "if=pflash,format=raw,unit=1,file=" + vars));
             }
         }
+        if (spec.bios() != null) {
+            c.addAll(List.of("-bios", spec.bios().toString()));
+        }
         if (spec.esp() != null) {
             // vvfat exposes the directory as a read-only FAT disk; nothing is written back.
             c.addAll(List.of("-drive", "if=none,id=esp,format=raw,readonly=on,file=fat:" + spec.esp(),

@@ -12,6 +12,8 @@ import java.util.Objects;
  *
  * @param ovmfCode OVMF code image (read-only pflash), or null for QEMU's default BIOS
  * @param ovmfVarsTemplate OVMF variable store to copy into a writable pflash, or null
+ * @param bios a unified firmware image loaded with {@code -bios} (e.g. OVMF.fd, variables emulated in
+ *     memory), or null
  * @param secureBoot whether the firmware is a Secure Boot build (needs SMM and a secure pflash)
  * @param esp a directory exposed to the guest as a FAT disk (EFI/BOOT/BOOTX64.EFI is booted), or null
  * @param kernel kernel for direct boot, or null
@@ -28,6 +30,7 @@ import java.util.Objects;
 public record QemuSpec(
         Path ovmfCode,
         Path ovmfVarsTemplate,
+        Path bios,
         boolean secureBoot,
         Path esp,
         Path kernel,
@@ -45,10 +48,13 @@ public record QemuSpec(
         netRules = List.copyOf(netRules);
         extraArgs = List.copyOf(extraArgs);
         Objects.requireNonNull(accel, "accel");
-        if (ovmfCode == null && esp != null) {
-            throw new IllegalArgumentException("booting an ESP needs OVMF (ovmfCode)");
+        if (ovmfCode != null && bios != null) {
+            throw new IllegalArgumentException("give OVMF as pflash (ovmfCode) or as -bios, not both");
         }
-        if (ovmfCode == null && kernel == null) {
+        if (ovmfCode == null && bios == null && esp != null) {
+            throw new IllegalArgumentException("booting an ESP needs OVMF (ovmfCode or bios)");
+        }
+        if (ovmfCode == null && bios == null && kernel == null) {
             throw new IllegalArgumentException("nothing to boot: give OVMF firmware or a kernel");
         }
         if (memoryMiB < 128 || cpus < 1) {
@@ -64,6 +70,7 @@ public record QemuSpec(
     public static final class Builder {
         private Path ovmfCode;
         private Path ovmfVarsTemplate;
+        private Path bios;
         private boolean secureBoot;
         private Path esp;
         private Path kernel;
@@ -80,6 +87,12 @@ public record QemuSpec(
         public Builder ovmf(Path code, Path varsTemplate) {
             this.ovmfCode = code;
             this.ovmfVarsTemplate = varsTemplate;
+            return this;
+        }
+
+        /** A unified firmware image (code and variables in one file) loaded with -bios. */
+        public Builder bios(Path image) {
+            this.bios = image;
             return this;
         }
 
@@ -156,7 +169,7 @@ public record QemuSpec(
         }
 
         public QemuSpec build() {
-            return new QemuSpec(ovmfCode, ovmfVarsTemplate, secureBoot, esp, kernel, initrd, append, tpmSocket,
+            return new QemuSpec(ovmfCode, ovmfVarsTemplate, bios, secureBoot, esp, kernel, initrd, append, tpmSocket,
                     network, netRules, accel, memoryMiB, cpus, extraArgs);
         }
     }
