@@ -90,9 +90,21 @@ public final class InitrdBuilder {
         return this;
     }
 
-    /** Adds the entries of a gen_init_cpio spec file; relative sources resolve against its directory. */
+    /**
+     * Adds the entries of a gen_init_cpio spec file; relative sources resolve against its
+     * directory. A {@code ${VAR}} in a SOURCE field is an error; see {@link #addSpec(Path, Map)}.
+     */
     public InitrdBuilder addSpec(Path specFile) throws ArtefactInputException, IOException {
-        for (InitrdEntry e : GenInitCpioSpec.parse(specFile, System.getenv()).entries()) {
+        return addSpec(specFile, Map.of());
+    }
+
+    /**
+     * Adds the entries of a gen_init_cpio spec file, expanding {@code ${VAR}} in SOURCE fields from
+     * {@code variables} (gen_init_cpio expands them from its environment; pass {@code System.getenv()}
+     * for the same behaviour).
+     */
+    public InitrdBuilder addSpec(Path specFile, Map<String, String> variables) throws ArtefactInputException, IOException {
+        for (InitrdEntry e : GenInitCpioSpec.parse(specFile, variables).entries()) {
             add(e);
         }
         return this;
