@@ -118,15 +118,16 @@ public record BuildSpec(
      * @param compression none, gzip, xz, zstd or lz4
      * @param level compression level, null for the codec's default
      * @param files extra files placed into the initrd
-     * @param spec extra gen_init_cpio lines (file, dir, nod, slink, pipe, sock)
+     * @param specFiles gen_init_cpio spec files (file, dir, nod, slink, pipe, sock lines), relative
+     *     to the build spec's directory; their relative sources resolve against their own directory
      */
-    public record Initrd(String compression, Integer level, List<ExtraFile> files, List<String> spec) {
+    public record Initrd(String compression, Integer level, List<ExtraFile> files, List<String> specFiles) {
         public static final Initrd DEFAULT = new Initrd("zstd", 3, List.of(), List.of());
 
         public Initrd {
             compression = compression == null ? "zstd" : compression;
             files = files == null ? List.of() : List.copyOf(files);
-            spec = spec == null ? List.of() : List.copyOf(spec);
+            specFiles = specFiles == null ? List.of() : List.copyOf(specFiles);
         }
     }
 
