@@ -145,6 +145,14 @@ public final class ReportVerifier {
                             "an ARK with SHA-256 " + presented);
                 }
             }
+            try {
+                String cn = CertificateNames.subjectCn(pinned);
+                if (!cn.equals("ARK-" + product.kdsName())) {
+                    return Check.mismatch(name, "a trusted root CN=ARK-" + product.kdsName(), "CN=" + cn);
+                }
+            } catch (io.cvmboot.measure.MeasureException e) {
+                return Check.failed(name, e.getMessage());
+            }
             Optional<String> self = ChainSignatures.problem(pinned, pinned.getPublicKey());
             if (self.isPresent()) {
                 return Check.failed(name, "ARK-" + product.kdsName() + " self-signature: " + self.get());
