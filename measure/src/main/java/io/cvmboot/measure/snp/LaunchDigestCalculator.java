@@ -32,6 +32,17 @@ public final class LaunchDigestCalculator {
         };
     }
 
+    /**
+     * The SNP launch digest after the firmware pages alone (mode snp:ovmf-hash). Passing it back
+     * as {@link LaunchInput#firmwareHash()} gives the same digest as hashing the firmware again,
+     * so callers can overlap it with hashing the kernel.
+     */
+    public static Digest firmwareDigest(OvmfImage firmware) {
+        LaunchDigestChain chain = LaunchDigestChain.start(null);
+        chain.updateNormalPages(firmware.gpa(), firmware.bytesNoCopy(), 0, firmware.length());
+        return chain.digest();
+    }
+
     private static LaunchMeasurement snp(LaunchInput in, boolean traceWanted) throws MeasureException {
         OvmfImage fw = in.firmware();
         List<PageUpdate> trace = new ArrayList<>();

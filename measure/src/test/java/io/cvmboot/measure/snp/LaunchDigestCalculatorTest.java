@@ -161,6 +161,20 @@ class LaunchDigestCalculatorTest {
     }
 
     @Test
+    void splitAtFirmware_givesTheSameDigest() throws MeasureException {
+        var fw = OvmfImage.parse("fw.fd", AMDSEV);
+        SevHashTable table = SevHashTable.of(new byte[] {1, 2, 3}, null, "console=ttyS0");
+        Digest whole = LaunchDigestCalculator.compute(LaunchInput.builder(GuestMode.SNP, fw).vcpus(3).signature(EPYC_V4)
+                .kernelHashes(table).build()).launchDigest();
+        Digest split = LaunchDigestCalculator.compute(LaunchInput.builder(GuestMode.SNP, fw).vcpus(3).signature(EPYC_V4)
+                .kernelHashes(table).firmwareHash(LaunchDigestCalculator.firmwareDigest(fw)).build()).launchDigest();
+        assertEquals(whole, split);
+        Digest other = LaunchDigestCalculator.compute(LaunchInput.builder(GuestMode.SNP, fw).vcpus(3).signature(EPYC_V4)
+                .kernelHashes(table).firmwareHash(Digest.compute(HashAlgorithm.SHA384, new byte[0])).build()).launchDigest();
+        assertTrue(!whole.equals(other), "a different firmware digest must change the launch digest");
+    }
+
+    @Test
     void trace_isRecordedOnlyOnRequest() throws Exception {
         var input = LaunchInput.builder(GuestMode.SNP, OvmfImage.parse("fw.fd", AMDSEV)).vcpus(1).signature(EPYC_V4).build();
         assertTrue(LaunchDigestCalculator.compute(input).trace().isEmpty());
