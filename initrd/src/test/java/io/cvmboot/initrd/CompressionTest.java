@@ -24,7 +24,7 @@ class CompressionTest {
     @CsvSource({"GZIP, gzip, gzip -dc", "XZ, xz, xz -dc", "ZSTD, zstd, zstd -dc", "LZ4, lz4, lz4 -dc"})
     void referenceTool_decompressesOurOutput_toTheOriginal(Compression c, String tool, String command) throws Exception {
         ExternalTools.assume(tool);
-        byte[] input = sample(20 << 20);
+        byte[] input = sample(c == Compression.LZ4 ? 10 << 20 : 4 << 20);
         byte[] compressed = compress(c, c.defaultLevel(), input);
         assertArrayEquals(input, ExternalTools.sh(tmp, command, compressed));
     }
