@@ -24,8 +24,10 @@ import io.cvmboot.measure.snp.VcpuType;
 import io.cvmboot.measure.snp.VmmType;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.PrintWriter;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -37,6 +39,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -131,6 +136,29 @@ public final class MeasureSnpCommand implements Callable<Integer> {
     @Option(names = "--trace", description = "With --json: include every PAGE_INFO step (SNP modes).")
     boolean trace;
 
+    /**
+     * Lean entry point for scripts that call this command often ({@code java -cp builder.jar
+     * io.cvmboot.builder.cli.MeasureSnpCommand ARGS}, same flags and output as {@code builder measure
+     * snp}): it builds only this command's picocli model instead of the whole builder tree, which
+     * is most of the start-up time.
+     */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        CommandLine cli = new CommandLine(new MeasureSnpCommand());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler(ExitCodes::handle);
+        cli.setParameterExceptionHandler((ex, argv) -> {
+            ex.getCommandLine().getErr().println("builder: " + ex.getMessage());
+            return ExitCodes.BAD_INPUT;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
     @Override
     public Integer call() throws Exception {
         GuestMode guestMode = parseMode();
@@ -142,13 +170,24 @@ public final class MeasureSnpCommand implements Callable<Integer> {
             throw new UserInputException("--trace needs --json");
         }
         Map<String, Object> inputs = new LinkedHashMap<>();
+        // The kernel and initrd SHA-256 are independent of the firmware pages: start them first so
+        // that they run on the second core while this thread reads and hashes the firmware.
+        FileHashes kernelFiles = kernel == null || guestMode == GuestMode.SNP_OVMF_HASH ? null : FileHashes.start(kernel, initrd);
         byte[] firmwareBytes = Files.readAllBytes(ovmf);
         inputs.put("ovmf", fileInfo(ovmf, firmwareBytes.length, json ? sha256(firmwareBytes) : null));
         OvmfImage firmware = OvmfImage.parse(ovmf.toString(), firmwareBytes);
 
         LaunchInput.Builder b = LaunchInput.builder(guestMode, firmware);
+        Digest firmwareDigest = null;
+        if (guestMode == GuestMode.SNP && snpOvmfHash == null && kernelFiles != null && !trace) {
+            // Same chain, split at the firmware boundary: the firmware part runs while the kernel hashes.
+            firmwareDigest = LaunchDigestCalculator.firmwareDigest(firmware);
+        }
         if (guestMode != GuestMode.SNP_OVMF_HASH) {
-            configure(b, guestMode, firmware, inputs);
+            configure(b, guestMode, firmware, inputs, kernelFiles);
+        }
+        if (firmwareDigest != null) {
+            b.firmwareHash(firmwareDigest);
         }
         LaunchInput input;
         try {
@@ -159,7 +198,9 @@ public final class MeasureSnpCommand implements Callable<Integer> {
         LaunchMeasurement m = LaunchDigestCalculator.compute(input, trace);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(json(input, m, inputs));
+            // When the chain was split, the firmware pages were counted outside this measurement.
+            int firmwarePages = firmwareDigest != null ? firmware.length() / OvmfImage.PAGE_SIZE : 0;
+            out.println(json(input, m, inputs, snpOvmfHash != null, firmwarePages));
         } else {
             out.println(formatted(m));
         }
@@ -181,8 +222,8 @@ public final class MeasureSnpCommand implements Callable<Integer> {
     }
 
     /** Everything but the firmware, with the reference CLI's checks and precedence. */
-    private void configure(LaunchInput.Builder b, GuestMode guestMode, OvmfImage firmware, Map<String, Object> inputs)
-            throws UserInputException, IOException, MeasureException {
+    private void configure(LaunchInput.Builder b, GuestMode guestMode, OvmfImage firmware, Map<String, Object> inputs,
+            FileHashes kernelFiles) throws UserInputException, IOException, MeasureException {
         if (initrd != null && kernel == null) {
             throw new UserInputException("--kernel required when using --initrd");
         }
@@ -217,8 +258,8 @@ public final class MeasureSnpCommand implements Callable<Integer> {
             b.firmwareHash(parseFirmwareHash());
         }
         if (kernel != null) {
-            Digest kernelDigest = sha256(kernel);
-            Digest initrdDigest = initrd == null ? SevHashTable.noInitrd() : sha256(initrd);
+            Digest kernelDigest = kernelFiles.kernel();
+            Digest initrdDigest = initrd == null ? SevHashTable.noInitrd() : kernelFiles.initrd();
             inputs.put("kernel", fileInfo(kernel, Files.size(kernel), kernelDigest.hex()));
             if (initrd != null) {
                 inputs.put("initrd", fileInfo(initrd, Files.size(initrd), initrdDigest.hex()));
@@ -312,7 +353,8 @@ public final class MeasureSnpCommand implements Callable<Integer> {
         };
     }
 
-    private String json(LaunchInput in, LaunchMeasurement m, Map<String, Object> inputs) throws IOException {
+    private String json(LaunchInput in, LaunchMeasurement m, Map<String, Object> inputs, boolean firmwareHashGiven,
+            int firmwarePagesOutside) throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", 1);
         root.put("mode", m.mode().cliName());
@@ -331,7 +373,7 @@ public final class MeasureSnpCommand implements Callable<Integer> {
         root.put("parameters", params);
         Map<String, Object> mid = new LinkedHashMap<>();
         mid.put("ovmfGpa", hex(in.firmware().gpa()));
-        m.firmwareDigest().ifPresent(d -> mid.put(in.firmwareHash().isPresent() ? "firmwareDigestGiven" : "firmwareDigest", d.hex()));
+        m.firmwareDigest().ifPresent(d -> mid.put(firmwareHashGiven ? "firmwareDigestGiven" : "firmwareDigest", d.hex()));
         List<Map<String, Object>> sections = new ArrayList<>();
         for (SevMetadataSection s : (in.svsm().isPresent() ? in.svsm().get() : in.firmware()).sections()) {
             sections.add(Map.of("gpa", hex(s.gpa()), "size", hex(s.size()), "type", s.type().name()));
@@ -357,7 +399,7 @@ public final class MeasureSnpCommand implements Callable<Integer> {
             }
         }
         if (m.pageUpdates() > 0) {
-            mid.put("pageUpdates", m.pageUpdates());
+            mid.put("pageUpdates", m.pageUpdates() + firmwarePagesOutside);
         }
         root.put("intermediates", mid);
         if (trace) {
@@ -392,6 +434,48 @@ public final class MeasureSnpCommand implements Callable<Integer> {
 
     private static String sha256(byte[] data) {
         return Digest.compute(HashAlgorithm.SHA256, data).hex();
+    }
+
+    /** SHA-256 of the kernel and initrd, computed on a second thread. */
+    private static final class FileHashes {
+        private final FutureTask<Digest> kernel;
+        private final FutureTask<Digest> initrd;
+
+        private FileHashes(Path kernel, Path initrd) {
+            this.kernel = new FutureTask<>(() -> sha256(kernel));
+            this.initrd = new FutureTask<>(() -> initrd == null ? SevHashTable.noInitrd() : sha256(initrd));
+        }
+
+        static FileHashes start(Path kernel, Path initrd) {
+            FileHashes h = new FileHashes(kernel, initrd);
+            Thread.ofPlatform().daemon().name("snp-kernel-sha256").start(() -> {
+                h.kernel.run();
+                h.initrd.run();
+            });
+            return h;
+        }
+
+        Digest kernel() throws IOException {
+            return join(kernel);
+        }
+
+        Digest initrd() throws IOException {
+            return join(initrd);
+        }
+
+        private static Digest join(FutureTask<Digest> task) throws IOException {
+            try {
+                return task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while hashing the kernel");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io; // NoSuchFileException keeps its type: exit code 2 naming the file
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
     }
 
     /** Streams a file through SHA-256 without holding it in memory. */

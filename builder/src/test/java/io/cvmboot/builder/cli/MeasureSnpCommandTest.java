@@ -134,6 +134,7 @@ class MeasureSnpCommandTest {
         assertEquals("0x810000", mid.get("kernelHashes").get("pageGpa").asText());
         assertEquals(176 * 2, mid.get("kernelHashes").get("table").asText().length());
         assertEquals(7, mid.get("metadataSections").size());
+        assertEquals(1024 + 47 + 4, mid.get("pageUpdates").asInt());
         assertTrue(j.path("trace").isMissingNode());
     }
 

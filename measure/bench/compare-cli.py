@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Times `builder measure snp` against the reference CLI (virtee/sev-snp-measure) on the same
+inputs in one run, checks that both print the same digest, and prints the ratio of medians.
+
+usage: compare-cli.py REF_CHECKOUT [RUNS]
+  REF_CHECKOUT  a checkout of virtee/sev-snp-measure v0.0.13 (python3 sev-snp-measure.py)
+  RUNS          timed runs per variant (default 10), interleaved to share the machine's noise
+env:  CVMBOOT_TARGET (default target-snp): build directory holding builder/$T/builder.jar and lib/
+      (mvn -Dcvmboot.target=$T -pl builder -am package -DskipTests), CVMBOOT_TEST_KERNEL_DIR, JAVA_HOME.
+
+Inputs: 4 vCPUs EPYC-v4, kernel hashes with the pinned Debian kernel, initrd-small.cpio, a
+cmdline, the AmdSev firmware. Variants of ours: the full builder launcher (java -jar builder.jar
+measure snp ...), the lean entry point (io.cvmboot.builder.cli.MeasureSnpCommand), each without
+and with a JDK 25 AOT cache trained on one run (-XX:AOTCacheOutput).
+"""
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+ref = os.path.abspath(sys.argv[1])
+runs = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+target = os.environ.get("CVMBOOT_TARGET", "target-snp")
+java = os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java")
+kdir = os.environ.get("CVMBOOT_TEST_KERNEL_DIR", os.path.expanduser("~/.cache/cvmboot/test-kernel"))
+res = os.path.join(root, "measure", "src", "test", "resources", "snp")
+jar = os.path.join(root, "builder", target, "builder.jar")
+work = os.path.join(root, "builder", target)
+for f in (jar, os.path.join(kdir, "vmlinuz")):
+    if not os.path.isfile(f):
+        sys.exit(f"compare-cli: {f} absent (build with -Dcvmboot.target={target} package; ci/fetch-test-kernel.sh)")
+
+args = ["--mode", "snp", "--vcpus", "4", "--vcpu-type", "EPYC-v4",
+        "--ovmf", os.path.join(res, "OVMF.amdsev.sid.fd"), "--kernel", os.path.join(kdir, "vmlinuz"),
+        "--initrd", os.path.join(res, "initrd-small.cpio"), "--append", "console=ttyS0 root=/dev/vda rw"]
+full = [java, "--enable-native-access=ALL-UNNAMED", "-jar", jar, "measure", "snp"]
+lean_cp = jar + ":" + os.path.join(work, "lib", "*")
+lean = [java, "-cp", lean_cp, "io.cvmboot.builder.cli.MeasureSnpCommand"]
+
+
+def with_aot(cmd, name):
+    aot = os.path.join(work, name + ".aot")
+    train = cmd[:1] + ["-XX:AOTCacheOutput=" + aot] + cmd[1:] + args
+    subprocess.run(train, check=True, capture_output=True)
+    return cmd[:1] + ["-XX:AOTCache=" + aot] + cmd[1:]
+
+
+variants = {
+    "reference (python3 sev-snp-measure.py)": (["python3", os.path.join(ref, "sev-snp-measure.py")], ref),
+    "builder measure snp": (full, root),
+    "builder measure snp + AOT cache": (with_aot(full, "snp-full"), root),
+    "lean MeasureSnpCommand": (lean, root),
+    "lean MeasureSnpCommand + AOT cache": (with_aot(lean, "snp-lean"), root),
+}
+times = {name: [] for name in variants}
+outputs = {}
+for _ in range(runs):
+    for name, (cmd, cwd) in variants.items():
+        t0 = time.perf_counter()
+        p = subprocess.run(cmd + args, cwd=cwd, capture_output=True, text=True)
+        times[name].append(time.perf_counter() - t0)
+        if p.returncode != 0:
+            sys.exit(f"{name} failed: {p.stderr}")
+        outputs.setdefault(name, p.stdout.strip())
+digests = set(outputs.values())
+if len(digests) != 1:
+    sys.exit(f"compare-cli: outputs differ: {outputs}")
+print(f"digest {digests.pop()} (all variants agree), {runs} runs each, load {os.getloadavg()[0]:.2f}")
+ref_median = statistics.median(times["reference (python3 sev-snp-measure.py)"])
+for name, t in times.items():
+    m = statistics.median(t)
+    print(f"{name:40s} median {m * 1000:7.1f} ms  min {min(t) * 1000:7.1f} ms  ratio to reference {m / ref_median:5.2f}")
