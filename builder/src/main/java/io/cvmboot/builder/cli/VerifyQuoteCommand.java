@@ -1,19 +1,85 @@
 package io.cvmboot.builder.cli;
 
+import io.cvmboot.builder.verify.CheckPrinter;
+import io.cvmboot.builder.verify.ExpectedMeasurementFile;
+import io.cvmboot.builder.verify.Stage1AttestationFile;
+import io.cvmboot.measure.quote.QuoteEvidence;
+import io.cvmboot.measure.quote.QuoteExpectations;
+import io.cvmboot.measure.quote.QuoteVerifier;
+import io.cvmboot.measure.report.VerificationResult;
+import io.cvmboot.measure.tpm.PcrValues;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until the command lands: says so and fails. */
-@Command(name = "verify-quote", mixinStandardHelpOptions = true, description = "Verifies a TPM quote and event log.")
+/** {@code builder verify-quote}: a stage1 attestation file (TPM quote) against the expected PCRs. */
+@Command(name = "verify-quote", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Verifies a stage1 attestation file: the AK is a restricted signing key, the quote signature, the "
+                + "quoted PCR digest, the nonce, the event log replay and the PCRs predicted in expected-measurement.json.",
+            "Prints one line per check (PASS/FAIL/SKIP); exit 0 when every check passes, 3 when one fails, "
+                + "2 for unusable input."})
 public final class VerifyQuoteCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--attestation", required = true, paramLabel = "FILE",
+            description = "The stage1 attestation file (/tmp/stage1.attest, JSON).")
+    Path attestation;
+
+    @Option(names = "--eventlog", paramLabel = "FILE",
+            description = "The TCG event log (binary_bios_measurements); replaces the one embedded in the file.")
+    Path eventlog;
+
+    @Option(names = "--expected", paramLabel = "FILE",
+            description = "expected-measurement.json: every PCR predicted there must equal the quoted value.")
+    Path expected;
+
+    @Option(names = "--nonce", paramLabel = "HEX",
+            description = "The nonce the verifier chose: the quote's qualifying data must equal it.")
+    String nonce;
+
+    @Option(names = "--json", description = "Print the checks as JSON.")
+    boolean json;
+
     @Override
-    public Integer call() {
-        spec.commandLine().getErr().println("builder verify-quote: not implemented yet");
-        return ExitCodes.FAILED;
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        QuoteEvidence evidence = Stage1AttestationFile.parse(attestation.toString(), Files.readAllBytes(attestation));
+        if (eventlog != null) {
+            evidence = evidence.withEventLog(Files.readAllBytes(eventlog));
+        }
+        PcrValues predicted = new PcrValues(Map.of());
+        if (expected != null) {
+            predicted = ExpectedMeasurementFile.parse(expected.toString(), Files.readAllBytes(expected)).tpm();
+            if (predicted.values().values().stream().allMatch(Map::isEmpty)) {
+                throw new UserInputException(expected + ": expected predicted PCRs under tpm, found none");
+            }
+        } else {
+            err.println("builder verify-quote: no --expected: PCR values are authenticated but not compared with a "
+                    + "prediction");
+        }
+        Optional<byte[]> wanted = Optional.empty();
+        if (nonce != null) {
+            try {
+                wanted = Optional.of(HexFormat.of().parseHex(nonce.startsWith("0x") ? nonce.substring(2) : nonce));
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException("--nonce: expected hex, found '" + nonce + "'", e);
+            }
+        }
+        VerificationResult result = QuoteVerifier.verify(evidence, new QuoteExpectations(wanted, predicted));
+        if (json) {
+            CheckPrinter.json(result, out);
+        } else {
+            CheckPrinter.text(result, out);
+        }
+        return result.passed() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
     }
 }
