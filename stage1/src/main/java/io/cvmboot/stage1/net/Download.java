@@ -39,12 +39,7 @@ public final class Download {
                         throw new IOException("GET " + uri + ": more than " + MAX_REDIRECTS + " redirects");
                     }
                     URI next = current.resolve(location);
-                    if ("https".equals(current.getScheme()) && !"https".equals(next.getScheme())) {
-                        throw new IOException("GET " + current + ": refusing redirect from https to " + next);
-                    }
-                    if (!"http".equals(next.getScheme()) && !"https".equals(next.getScheme())) {
-                        throw new IOException("GET " + current + ": redirect to a non-http(s) URL " + next);
-                    }
+                    checkRedirect(current, next);
                     log.line("redirect " + current + " -> " + next);
                     current = next;
                     continue;
@@ -74,6 +69,16 @@ public final class Download {
                 mds.forEach((a, md) -> digests.put(a, Digest.of(a, md.digest())));
                 return new DownloadResult(current, total, digests);
             }
+        }
+    }
+
+    /** A redirect may not leave http(s), and may not drop from https to http. */
+    static void checkRedirect(URI from, URI to) throws IOException {
+        if ("https".equals(from.getScheme()) && !"https".equals(to.getScheme())) {
+            throw new IOException("GET " + from + ": refusing redirect from https to " + to);
+        }
+        if (!"http".equals(to.getScheme()) && !"https".equals(to.getScheme())) {
+            throw new IOException("GET " + from + ": redirect to a non-http(s) URL " + to);
         }
     }
 }
