@@ -41,7 +41,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -136,27 +135,23 @@ public final class MeasureSnpCommand implements Callable<Integer> {
     @Option(names = "--trace", description = "With --json: include every PAGE_INFO step (SNP modes).")
     boolean trace;
 
+    /** Where results go when run without picocli ({@link Lean}); null under picocli. */
+    private PrintWriter leanOut;
+
     /**
-     * Lean entry point for scripts that call this command often ({@code java -cp builder.jar
-     * io.cvmboot.builder.cli.MeasureSnpCommand ARGS}, same flags and output as {@code builder measure
-     * snp}): it builds only this command's picocli model instead of the whole builder tree, which
-     * is most of the start-up time.
+     * Lean entry point with the same flags and output as {@code builder measure snp}, for scripts
+     * that call it often: {@code java -cp builder.jar:lib/* io.cvmboot.builder.cli.MeasureSnpCommand
+     * ARGS}. It fills this command's fields with a small parser instead of picocli, whose model
+     * building alone costs more CPU than the whole reference run (see docs/snp.md, "Speed").
      */
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        CommandLine cli = new CommandLine(new MeasureSnpCommand());
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setExecutionExceptionHandler(ExitCodes::handle);
-        cli.setParameterExceptionHandler((ex, argv) -> {
-            ex.getCommandLine().getErr().println("builder: " + ex.getMessage());
-            return ExitCodes.BAD_INPUT;
-        });
-        int code = cli.execute(args);
-        out.flush();
-        err.flush();
-        System.exit(code);
+        System.exit(Lean.run(out, err, args));
+    }
+
+    private PrintWriter out() {
+        return leanOut != null ? leanOut : spec.commandLine().getOut();
     }
 
     @Override
@@ -196,7 +191,7 @@ public final class MeasureSnpCommand implements Callable<Integer> {
             throw new UserInputException(e.getMessage(), e);
         }
         LaunchMeasurement m = LaunchDigestCalculator.compute(input, trace);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (json) {
             // When the chain was split, the firmware pages were counted outside this measurement.
             int firmwarePages = firmwareDigest != null ? firmware.length() / OvmfImage.PAGE_SIZE : 0;
@@ -488,6 +483,122 @@ public final class MeasureSnpCommand implements Callable<Integer> {
             }
         }
         return Digest.of(HashAlgorithm.SHA256, md.digest());
+    }
+
+    /**
+     * The picocli-free argument parser of {@link #main}. It knows the same flags as the picocli
+     * options above ({@code MeasureSnpCommandLeanTest} checks that the two sets agree) and reports
+     * errors the way {@link ExitCodes} does.
+     */
+    static final class Lean {
+        /** Flags that take a value, and where the value goes. */
+        private static final Map<String, ValueSetter> VALUE_FLAGS = new LinkedHashMap<>();
+        /** Flags without a value. */
+        private static final Map<String, java.util.function.Consumer<MeasureSnpCommand>> SWITCHES = new LinkedHashMap<>();
+
+        @FunctionalInterface
+        private interface ValueSetter {
+            void set(MeasureSnpCommand c, String value) throws UserInputException;
+        }
+
+        static {
+            VALUE_FLAGS.put("--mode", (c, v) -> c.mode = v);
+            VALUE_FLAGS.put("--vcpus", (c, v) -> c.vcpus = integer("--vcpus", v));
+            VALUE_FLAGS.put("--vcpu-type", (c, v) -> c.vcpuType = v);
+            VALUE_FLAGS.put("--vcpu-sig", (c, v) -> c.vcpuSig = v);
+            VALUE_FLAGS.put("--vcpu-family", (c, v) -> c.vcpuFamily = integer("--vcpu-family", v));
+            VALUE_FLAGS.put("--vcpu-model", (c, v) -> c.vcpuModel = integer("--vcpu-model", v));
+            VALUE_FLAGS.put("--vcpu-stepping", (c, v) -> c.vcpuStepping = integer("--vcpu-stepping", v));
+            VALUE_FLAGS.put("--vmm-type", (c, v) -> c.vmmType = v);
+            VALUE_FLAGS.put("--ovmf", (c, v) -> c.ovmf = Path.of(v));
+            VALUE_FLAGS.put("--kernel", (c, v) -> c.kernel = Path.of(v));
+            VALUE_FLAGS.put("--initrd", (c, v) -> c.initrd = Path.of(v));
+            VALUE_FLAGS.put("--append", (c, v) -> c.append = v);
+            VALUE_FLAGS.put("--guest-features", (c, v) -> c.guestFeatures = v);
+            VALUE_FLAGS.put("--output-format", (c, v) -> c.outputFormat = v);
+            VALUE_FLAGS.put("--snp-ovmf-hash", (c, v) -> c.snpOvmfHash = v);
+            VALUE_FLAGS.put("--svsm", (c, v) -> c.svsm = Path.of(v));
+            VALUE_FLAGS.put("--vars-size", (c, v) -> c.varsSize = longValue("--vars-size", v));
+            VALUE_FLAGS.put("--vars-file", (c, v) -> c.varsFile = Path.of(v));
+            SWITCHES.put("-v", c -> c.verbose = true);
+            SWITCHES.put("--verbose", c -> c.verbose = true);
+            SWITCHES.put("--json", c -> c.json = true);
+            SWITCHES.put("--trace", c -> c.trace = true);
+        }
+
+        private Lean() {}
+
+        static java.util.Set<String> flagNames() {
+            var names = new java.util.TreeSet<String>(VALUE_FLAGS.keySet());
+            names.addAll(SWITCHES.keySet());
+            return names;
+        }
+
+        /** Parses {@code args} and runs the command; returns the exit code. */
+        static int run(PrintWriter out, PrintWriter err, String... args) {
+            MeasureSnpCommand c = new MeasureSnpCommand();
+            c.leanOut = out;
+            c.vmmType = "QEMU";
+            c.guestFeatures = "0x1";
+            c.outputFormat = "hex";
+            try {
+                for (int i = 0; i < args.length; i++) {
+                    String a = args[i];
+                    if (a.equals("-h") || a.equals("--help")) {
+                        out.println("usage: MeasureSnpCommand " + String.join(" ", flagNames())
+                                + "\nThe flags of 'builder measure snp' (see its --help and docs/snp.md).");
+                        return ExitCodes.OK;
+                    }
+                    int eq = a.indexOf('=');
+                    String name = a.startsWith("--") && eq > 0 ? a.substring(0, eq) : a;
+                    ValueSetter setter = VALUE_FLAGS.get(name);
+                    if (setter != null) {
+                        String value;
+                        if (eq > 0 && a.startsWith("--")) {
+                            value = a.substring(eq + 1);
+                        } else if (i + 1 < args.length) {
+                            value = args[++i];
+                        } else {
+                            throw new UserInputException("Missing required parameter for option '" + name + "'");
+                        }
+                        setter.set(c, value);
+                    } else if (SWITCHES.containsKey(a)) {
+                        SWITCHES.get(a).accept(c);
+                    } else {
+                        throw new UserInputException("Unknown option: '" + a + "'");
+                    }
+                }
+                int code = c.call();
+                out.flush();
+                return code;
+            } catch (Exception e) {
+                // The same one-line error and exit code as ExitCodes.handle under picocli.
+                String message = e instanceof java.nio.file.NoSuchFileException nsf ? "no such file: " + nsf.getFile()
+                        : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                err.println("builder snp: " + message);
+                if (System.getenv("CVMBOOT_DEBUG") != null) {
+                    e.printStackTrace(err);
+                }
+                err.flush();
+                return ExitCodes.isBadInput(e) ? ExitCodes.BAD_INPUT : ExitCodes.FAILED;
+            }
+        }
+
+        private static int integer(String flag, String v) throws UserInputException {
+            long n = longValue(flag, v);
+            if (n != (int) n) {
+                throw new UserInputException(flag + ": expected a 32-bit integer, found '" + v + "'");
+            }
+            return (int) n;
+        }
+
+        private static long longValue(String flag, String v) throws UserInputException {
+            try {
+                return Long.parseLong(v.strip());
+            } catch (NumberFormatException e) {
+                throw new UserInputException(flag + ": expected an integer, found '" + v + "'", e);
+            }
+        }
     }
 
     /**

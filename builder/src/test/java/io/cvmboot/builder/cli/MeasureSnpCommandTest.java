@@ -64,7 +64,7 @@ class MeasureSnpCommandTest {
     }
 
     /** The reference argv with its script name replaced and files resolved. */
-    private static List<String> ourArgv(JsonNode v) {
+    static List<String> ourArgv(JsonNode v) {
         List<String> a = new ArrayList<>(List.of("measure", "snp"));
         for (JsonNode n : v.get("argv")) {
             a.add(n.asText());
