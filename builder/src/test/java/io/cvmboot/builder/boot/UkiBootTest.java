@@ -12,7 +12,9 @@ import io.cvmboot.builder.testing.TestKernel;
 import io.cvmboot.initrd.Compression;
 import io.cvmboot.initrd.InitrdBuilder;
 import io.cvmboot.initrd.InitrdImage;
-import io.cvmboot.uki.Uki;
+import io.cvmboot.measure.Digest.HashAlgorithm;
+import io.cvmboot.uki.AuthenticodeSigner;
+import io.cvmboot.uki.SigningIdentity;
 import io.cvmboot.uki.UkiAssembler;
 import io.cvmboot.uki.UkiSpec;
 import java.io.ByteArrayOutputStream;
@@ -21,13 +23,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A UKI built by cvmboot (Debian's systemd-stub 252 + the pinned Debian kernel + an initrd written by
  * cvmboot) boots through OVMF under TCG: the firmware loads it from an ESP, the stub hands the kernel
- * its .cmdline and .initrd, and the initrd's /init (busybox-static) reports what it sees.
+ * its .cmdline and .initrd, and the initrd's /init (busybox-static) reports what it sees. Under
+ * Secure Boot (Debian's snakeoil OVMF), the UKI signed by cvmboot boots and the unsigned one is refused.
  */
 class UkiBootTest {
     static final Path STUB = Path.of("/usr/lib/systemd/boot/efi/linuxx64.efi.stub");
@@ -36,34 +40,86 @@ class UkiBootTest {
     static final Path BUSYBOX = Path.of("/bin/busybox");
     static final String CMDLINE = "console=ttyS0 panic=-1 cvmboot.test=uki-boot";
 
+    /** Debian's test-only Secure Boot firmware: the "snakeoil" certificate is in PK, KEK and db. */
+    static final Path SNAKEOIL_CODE = Path.of("/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd");
+    static final Path SNAKEOIL_VARS = Path.of("/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd");
+    /** Its private key (password "snakeoil", per /usr/share/doc/ovmf/README.Debian) and certificate. */
+    static final Path SNAKEOIL_KEY = Path.of("/usr/share/ovmf/PkKek-1-snakeoil.key");
+    static final Path SNAKEOIL_CERT = Path.of("/usr/share/ovmf/PkKek-1-snakeoil.pem");
+
+    private static byte[] uki;
+
     @TempDir
     Path dir;
 
-    @Test
-    void uki_bootsThroughOvmf_stubPassesCmdlineAndInitrd() throws Exception {
+    @BeforeAll
+    static void buildUki() throws Exception {
         assumeTrue(Qemu.available(), "qemu-system-x86_64 not installed (Debian: apt-get install qemu-system-x86)");
         assumeTrue(Files.isRegularFile(OVMF_CODE) && Files.isRegularFile(OVMF_VARS), "OVMF absent (Debian: apt-get install ovmf)");
         assumeTrue(Files.isRegularFile(STUB), "systemd-stub absent (Debian: apt-get install systemd-boot-efi)");
         assumeTrue(Files.isRegularFile(BUSYBOX), "busybox absent (Debian: apt-get install busybox-static)");
         TestKernel.assume();
-
-        byte[] initrd = initrd();
-        Uki uki = UkiAssembler.assemble(UkiSpec.builder()
+        uki = UkiAssembler.assemble(UkiSpec.builder()
                 .stub(Files.readAllBytes(STUB))
                 .linux(Files.readAllBytes(TestKernel.vmlinuz()))
-                .initrd(initrd)
+                .initrd(initrd())
                 .cmdline(CMDLINE)
                 .osRelease("ID=cvmboot-test\n".getBytes(StandardCharsets.UTF_8))
-                .build());
-        Path boot = Files.createDirectories(dir.resolve("esp/EFI/BOOT"));
-        Files.write(boot.resolve("BOOTX64.EFI"), uki.bytes());
+                .build()).bytes();
+    }
 
+    @Test
+    void uki_bootsThroughOvmf_stubPassesCmdlineAndInitrd() throws Exception {
+        BootResult r = boot(uki, OVMF_CODE, OVMF_VARS, false);
+        assertGuestRan(r);
+        assertFalse(r.serial().contains("Secure boot enabled"), tail(r.serial()));
+    }
+
+    @Test
+    void signedUki_bootsUnderSecureBoot() throws Exception {
+        SigningIdentity snakeoil = snakeoil();
+        byte[] signed = AuthenticodeSigner.sign("uki.efi", uki, snakeoil, HashAlgorithm.SHA256);
+        BootResult r = boot(signed, SNAKEOIL_CODE, SNAKEOIL_VARS, true);
+        assertGuestRan(r);
+        assertTrue(r.serial().contains("secureboot: Secure boot enabled"), tail(r.serial()));
+    }
+
+    @Test
+    void unsignedUki_refusedUnderSecureBoot() throws Exception {
+        snakeoil(); // same preconditions as the signed case
+        BootResult r = boot(uki, SNAKEOIL_CODE, SNAKEOIL_VARS, true);
+        assertTrue(r.serial().contains("Access Denied"), tail(r.serial()));
+        assertFalse(r.serial().contains("CVMBOOT-UKI"), tail(r.serial()));
+    }
+
+    private SigningIdentity snakeoil() throws Exception {
+        assumeTrue(Files.isRegularFile(SNAKEOIL_CODE) && Files.isRegularFile(SNAKEOIL_KEY),
+                "Debian's snakeoil OVMF absent (Debian: apt-get install ovmf)");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl absent (Debian: apt-get install openssl)");
+        Path key = dir.resolve("snakeoil.key");
+        Process p = new ProcessBuilder("/usr/bin/openssl", "pkey", "-in", SNAKEOIL_KEY.toString(), "-passin", "pass:snakeoil",
+                "-out", key.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return SigningIdentity.fromPem(key.toString(), Files.readAllBytes(key), SNAKEOIL_CERT.toString(),
+                Files.readAllBytes(SNAKEOIL_CERT));
+    }
+
+    private BootResult boot(byte[] image, Path code, Path vars, boolean secureBoot) throws Exception {
+        Path boot = Files.createDirectories(dir.resolve("esp/EFI/BOOT"));
+        Files.write(boot.resolve("BOOTX64.EFI"), image);
         QemuSpec spec = QemuSpec.builder()
-                .ovmf(OVMF_CODE, OVMF_VARS)
+                .ovmf(code, vars)
+                .secureBoot(secureBoot)
                 .esp(dir.resolve("esp"))
                 .memoryMiB(1024)
                 .build();
-        BootResult r = Qemu.boot(spec, Duration.ofMinutes(8), line -> line.contains("CVMBOOT-UKI-DONE"));
+        // Stop at the guest's last line, or when the firmware refuses the image.
+        return Qemu.boot(spec, Duration.ofMinutes(8),
+                line -> line.contains("CVMBOOT-UKI-DONE") || line.contains("No bootable option or device was found"));
+    }
+
+    private static void assertGuestRan(BootResult r) {
         String serial = r.serial();
         assertTrue(r.stopped(), "guest did not finish (timed out: " + r.timedOut() + ")\nQEMU: " + r.qemuErrors()
                 + "\nserial:\n" + tail(serial));
@@ -77,6 +133,7 @@ class UkiBootTest {
         assertTrue(r.serialLines().contains("CVMBOOT-UKI stubinfo=yes"), tail(serial));
         assertFalse(serial.contains("Kernel panic"), tail(serial));
     }
+
 
     private static byte[] initrd() throws Exception {
         String init = String.join("\n",
