@@ -31,6 +31,15 @@ class VerifyQuoteCommandTest {
         assertTrue(r.out().contains("PASS eventlog.sha256.4"));
     }
 
+    @org.junit.jupiter.api.Test
+    void realBootEventLog_verifiesAgainstTheRealGuestsPcrs() throws Exception {
+        Run r = VerifyFixtures.run("verify-quote", "--attestation", VerifyFixtures.file(dir, "boot-ecc-stage1.attest"),
+                "--expected", VerifyFixtures.file(dir, "boot-expected-measurement.json"));
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertEquals(10, r.out().lines().filter(l -> l.startsWith("PASS eventlog.sha256.")).count(), r.out());
+        assertEquals(13, r.out().lines().filter(l -> l.startsWith("PASS pcr.sha256.")).count(), r.out());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"ecc", "rsa"})
     void tamperedPcrValue_exit3(String kind) throws Exception {

@@ -99,8 +99,7 @@ class VcekFetcherTest {
     /** The CLI path: verify-report --fetch-vcek against the loopback KDS, exit 0, then from cache. */
     @Test
     void verifyReport_withFetchVcek() throws Exception {
-        String report = VerifyFixtures.file(cache.getParent() == null ? cache : Files.createTempDirectory(cache, "in"),
-                "genoa_oc_report.bin");
+        String report = VerifyFixtures.file(Files.createDirectories(cache.resolve("input")), "genoa_oc_report.bin");
         String[] args = {"verify-report", "--report", report, "--fetch-vcek", "--kds-url", base().toString(),
             "--vcek-cache", cache.resolve("vcek").toString(), "--at", "2025-10-01T00:00:00Z"};
         VerifyFixtures.Run first = VerifyFixtures.run(args);

@@ -41,7 +41,7 @@ final class QuoteFixtures {
         }
     }
 
-    /** The evidence of {@code <kind>-stage1.attest} (kind: ecc or rsa). */
+    /** The evidence of {@code <kind>-stage1.attest} (kind: ecc, rsa or boot-ecc). */
     static QuoteEvidence evidence(String kind) {
         JsonNode a = json(kind + "-stage1.attest");
         Base64.Decoder b64 = Base64.getDecoder();
@@ -58,7 +58,11 @@ final class QuoteFixtures {
 
     /** The prediction of expected-measurement.json (computed by make_attestation.py from the data). */
     static PcrValues expected() {
-        return pcrs(json("expected-measurement.json").get("tpm"));
+        return expected("expected-measurement.json");
+    }
+
+    static PcrValues expected(String file) {
+        return pcrs(json(file).get("tpm"));
     }
 
     static PcrValues pcrs(JsonNode banks) {

@@ -143,6 +143,35 @@ class QuoteVerifierTest {
         assertTrue(e.getMessage().startsWith("ak.public (TPMT_PUBLIC): expected"), e.getMessage());
     }
 
+    /**
+     * A real firmware event log (QEMU + OVMF + systemd-stub 252 boot): the quote's PCRs replay from
+     * it, and PCR 0-9 and 11 equal what that real guest read from sysfs.
+     */
+    @org.junit.jupiter.api.Test
+    void realBootLog_replaysToQuotedPcrsAndMatchesTheRealGuest() throws Exception {
+        QuoteEvidence ev = QuoteFixtures.evidence("boot-ecc");
+        VerificationResult r = QuoteVerifier.verify(ev, new QuoteExpectations(Optional.of(ev.nonce()),
+                QuoteFixtures.expected("boot-expected-measurement.json")));
+        assertEquals(List.of(), r.failures(), r.checks()::toString);
+        List<String> replayed = r.checks().stream().filter(c -> c.name().startsWith("eventlog.")).map(Check::name).toList();
+        // OVMF + systemd-stub + kernel log into PCR 0-7, 9 and 11; nothing into 8, 10, 12-15.
+        assertEquals(List.of("eventlog.sha256.0", "eventlog.sha256.1", "eventlog.sha256.2", "eventlog.sha256.3",
+                "eventlog.sha256.4", "eventlog.sha256.5", "eventlog.sha256.6", "eventlog.sha256.7", "eventlog.sha256.9",
+                "eventlog.sha256.11"), replayed);
+    }
+
+    @org.junit.jupiter.api.Test
+    void realBootLogWithOneEventDropped_failsThatPcr() throws Exception {
+        QuoteEvidence ev = QuoteFixtures.evidence("boot-ecc");
+        byte[] log = ev.eventLog().orElseThrow();
+        byte[] shorter = java.util.Arrays.copyOf(log, lastRecordOffset(log));
+        int droppedPcr = java.nio.ByteBuffer.wrap(log, lastRecordOffset(log), 4)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        VerificationResult r = QuoteVerifier.verify(ev.withEventLog(shorter), new QuoteExpectations(Optional.empty(),
+                QuoteFixtures.expected("boot-expected-measurement.json")));
+        assertEquals(List.of("eventlog.sha256." + droppedPcr), r.failedNames());
+    }
+
     private static int lastRecordOffset(byte[] log) {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(log).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         int pos = 32 + b.getInt(28); // Spec ID header: pcr, type, 20-byte digest, size, event
