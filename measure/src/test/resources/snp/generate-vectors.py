@@ -22,6 +22,7 @@ import os
 import struct
 import subprocess
 import sys
+import tempfile
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -192,6 +193,26 @@ def main():
     vec("snpsvsm_synthetic_genoa_2vcpu", mode="snp:svsm", ovmf=AMDSEV, svsm=SVSM, varsSize=540672,
         vcpus=2, vcpuType="EPYC-Genoa")
 
+    # VMSA pages as the reference writes them with --dump-vmsa (vmsa<N>.bin in its working
+    # directory): the SHA-384 of the BSP and first AP page per VMM type, and of the SVSM page.
+    vmsa_pages = []
+    for name, extra in (("vmsa_qemu_epycv4_snp", ["--mode", "snp", "--vcpu-type", "EPYC-v4", "--ovmf", AMDSEV]),
+                        ("vmsa_qemu_milan_gf0x21_snp", ["--mode", "snp", "--vcpu-type", "EPYC-Milan", "--guest-features",
+                                                        "0x21", "--ovmf", AMDSEV]),
+                        ("vmsa_ec2_snp", ["--mode", "snp", "--vmm-type", "ec2", "--ovmf", AMDSEV]),
+                        ("vmsa_gce_snp", ["--mode", "snp", "--vmm-type", "gce", "--ovmf", AMDSEV]),
+                        ("vmsa_qemu_epycv4_seves", ["--mode", "seves", "--vcpu-type", "EPYC-v4", "--ovmf", AMDSEV]),
+                        ("vmsa_svsm_epycv4", ["--mode", "snp:svsm", "--vcpu-type", "EPYC-v4", "--ovmf", AMDSEV,
+                                              "--svsm", SVSM, "--vars-size", "131072"])):
+        with tempfile.TemporaryDirectory() as tmp:
+            argv = ["python3", os.path.join(REF, "sev-snp-measure.py"), "--vcpus", "2", "--dump-vmsa"] + extra
+            real = [os.path.join(HERE, a) if a in (AMDSEV, SVSM) else a for a in argv]
+            subprocess.run(real, cwd=tmp, capture_output=True, check=True)
+            pages = [hashlib.sha384(open(os.path.join(tmp, f"vmsa{i}.bin"), "rb").read()).hexdigest() for i in (0, 1)]
+        vmsa_pages.append({"name": name, "tool": "v0.0.13",
+                           "argv": ["python3", "sev-snp-measure.py"] + argv[2:],
+                           "bspSha384": pages[0], "apSha384": pages[1]})
+
     # ID block + ID auth (snp-create-id-block.py). id-auth holds randomised ECDSA signatures: the
     # tests compare the deterministic fields and verify the signatures of both tools.
     id_blocks = []
@@ -231,6 +252,7 @@ def main():
                    KERNEL_TOKEN: sha256_file(KERNEL)},
         "vectors": vectors,
         "idBlocks": id_blocks,
+        "vmsaPages": vmsa_pages,
     }
     with open(os.path.join(HERE, "vectors.json"), "w", encoding="utf-8") as f:
         json.dump(doc, f, indent=1, ensure_ascii=False)
