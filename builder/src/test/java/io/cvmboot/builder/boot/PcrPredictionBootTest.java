@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cvmboot.builder.boot.pcr.GuestTpmReport;
-import io.cvmboot.builder.boot.pcr.PcrProbeInitrd;
+import io.cvmboot.builder.boot.pcr.PcrTestUkis;
 import io.cvmboot.builder.qemu.BootResult;
 import io.cvmboot.builder.qemu.Qemu;
 import io.cvmboot.builder.qemu.QemuSpec;
 import io.cvmboot.builder.qemu.Swtpm;
-import io.cvmboot.builder.testing.TestKernel;
 import io.cvmboot.measure.Digest;
 import io.cvmboot.measure.Digest.HashAlgorithm;
 import io.cvmboot.measure.tpm.EventLog;
@@ -22,10 +21,6 @@ import io.cvmboot.measure.tpm.PcrValues;
 import io.cvmboot.measure.tpm.Pcrs;
 import io.cvmboot.measure.tpm.UkiBootInputs;
 import io.cvmboot.measure.tpm.UkiBootPredictor;
-import io.cvmboot.uki.AuthenticodeSigner;
-import io.cvmboot.uki.SigningIdentity;
-import io.cvmboot.uki.UkiAssembler;
-import io.cvmboot.uki.UkiSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,58 +36,42 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Proves the PCR predictor against real boots: UKIs built by cvmboot (252, 254 and 257 stubs,
- * Secure Boot off and on) are booted by OVMF from an ESP under QEMU (TCG, q35) with swtpm
- * (tpm-crb); a busybox initrd prints the guest's PCRs and event log, and the prediction must
- * equal what the guest's TPM holds for PCR 4, 7, 9, 11 and 12 in every bank the TPM has. The
- * guest's event log must also replay to its PCRs 0-15 (10 excepted: IMA extends it after boot,
- * outside the firmware log).
+ * Proves the PCR predictor against real boots: UKIs built by cvmboot (252 stub with two cmdlines
+ * and initrds, 254, 257, and a 252 UKI signed by cvmboot booted with Secure Boot on) are booted by
+ * OVMF from an ESP under QEMU (TCG, q35) with swtpm (tpm-crb); a busybox initrd prints the guest's
+ * PCRs and event log, and the prediction must equal what the guest's TPM holds for PCR 4, 7, 9, 11
+ * and 12 in every bank the TPM has (plus 0-3, 5, 6 when a reference log of the same firmware is
+ * given). The guest's event log must also replay to its PCRs 0-15 (10 excepted: IMA extends it
+ * after boot, outside the firmware log).
  *
- * <p>Set {@code -Dcvmboot.pcr.captureDir=DIR} to keep each boot's event log and PCRs (how the
+ * <p>Set {@code -Dcvmboot.pcr.captureDir=DIR} to keep each boot's event log, PCRs and UKI (how the
  * fixtures under measure/src/test/resources/tpm/logs were made).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.MethodName.class) // stub252_cmdlineA runs first: its log is the others' firmware reference
 class PcrPredictionBootTest {
-    static final Path OVMF_CODE = Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd");
-    static final Path OVMF_VARS = Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd");
-    static final Path OVMF_CODE_SECBOOT = Path.of("/usr/share/OVMF/OVMF_CODE_4M.secboot.fd");
-    static final Path OVMF_VARS_SNAKEOIL = Path.of("/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd");
-    static final Path SNAKEOIL_KEY = Path.of("/usr/share/ovmf/PkKek-1-snakeoil.key");
-    static final Path SNAKEOIL_CERT = Path.of("/usr/share/ovmf/PkKek-1-snakeoil.pem");
-    /** The stubs committed for the measure tests (252 = Debian bookworm's, 254/257 from Debian packages). */
-    static final Path STUBS = Path.of("..", "measure", "src", "test", "resources", "tpm", "stubs");
     static final List<Integer> UKI_PCRS = List.of(4, 7, 9, 11, 12);
     static final Duration BOOT_TIMEOUT = Duration.ofMinutes(5);
 
     @TempDir
     Path work;
 
-    byte[] vmlinuz;
-    byte[] initrdA;
-    byte[] initrdB;
+    PcrTestUkis ukis;
     EventLog plainReference;
 
     @BeforeAll
-    void setUp() throws Exception {
+    void setUp() {
         Assumptions.assumeTrue(Qemu.available(), "qemu-system-x86_64 not on the PATH: boot tests skipped");
         Assumptions.assumeTrue(Swtpm.available(), "swtpm not on the PATH: boot tests skipped");
-        TestKernel.assume();
-        for (Path p : List.of(OVMF_CODE, OVMF_VARS, PcrProbeInitrd.BUSYBOX, STUBS.resolve("linuxx64.efi.stub.252"))) {
-            Assumptions.assumeTrue(Files.isRegularFile(p), p + " absent (packages ovmf, busybox-static): boot tests skipped");
+        for (Path p : List.of(PcrTestUkis.OVMF_CODE, PcrTestUkis.OVMF_VARS)) {
+            Assumptions.assumeTrue(Files.isRegularFile(p), p + " absent (package ovmf): boot tests skipped");
         }
-        vmlinuz = Files.readAllBytes(TestKernel.vmlinuz());
-        Path efivarfs = TestKernel.module("kernel/fs/efivarfs/efivarfs.ko");
-        initrdA = PcrProbeInitrd.build("initrd-a", efivarfs);
-        initrdB = PcrProbeInitrd.build("initrd-b, a different one", efivarfs);
+        ukis = new PcrTestUkis(work);
     }
 
     @Test
     void stub252_cmdlineA_initrdA() throws Exception {
-        byte[] uki = UkiAssembler.assemble(base(252).initrd(initrdA).cmdline("console=ttyS0 quiet panic=-1").build()).bytes();
-        GuestTpmReport guest = boot("252-a", uki, false);
-        plainReference = EventLogParser.parse("252-a log", guest.eventLog());
-        assertPredicted("252-a", uki, guest, false, OVMF_VARS);
+        GuestTpmReport guest = bootAndCheck("252-a");
         // systemd-stub sets StubPcrKernelImage="11" (UTF-16LE) only when it measured into PCR 11.
         assertTrue(guest.variables().getOrDefault("StubPcrKernelImage", "").startsWith("31003100"),
                 "StubPcrKernelImage: " + guest.variables());
@@ -100,45 +79,38 @@ class PcrPredictionBootTest {
 
     @Test
     void stub252_cmdlineB_initrdB_withPcrpkey() throws Exception {
-        // Tab, newline and trailing spaces exercise the stub's command-line mangling; .pcrpkey adds a cpio to the initrd.
-        byte[] cmdline = "console=ttyS0 quiet\tpanic=-1 foo=bar  \n".getBytes(StandardCharsets.UTF_8);
-        byte[] pcrpkey = Files.readAllBytes(SNAKEOIL_CERT);
-        byte[] uki = UkiAssembler.assemble(base(252).initrd(initrdB).cmdline(cmdline).pcrpkey(pcrpkey).build()).bytes();
-        GuestTpmReport guest = boot("252-b", uki, false);
-        assertPredicted("252-b", uki, guest, false, OVMF_VARS);
-    }
-
-    @Test
-    void stub254() throws Exception {
-        byte[] uki = UkiAssembler.assemble(base(254).initrd(initrdA).cmdline("console=ttyS0 quiet panic=-1").build()).bytes();
-        GuestTpmReport guest = boot("254", uki, false);
-        assertPredicted("254", uki, guest, false, OVMF_VARS);
-    }
-
-    @Test
-    void stub257() throws Exception {
-        byte[] uki = UkiAssembler.assemble(base(257).initrd(initrdB).cmdline("console=ttyS0 quiet panic=-1 x=257").build())
-                .bytes();
-        GuestTpmReport guest = boot("257", uki, false);
-        assertPredicted("257", uki, guest, false, OVMF_VARS);
+        bootAndCheck("252-b");
     }
 
     @Test
     void stub252_signed_secureBootOn() throws Exception {
-        for (Path p : List.of(OVMF_CODE_SECBOOT, OVMF_VARS_SNAKEOIL, SNAKEOIL_KEY, SNAKEOIL_CERT)) {
+        for (Path p : List.of(PcrTestUkis.OVMF_CODE_SECBOOT, PcrTestUkis.OVMF_VARS_SNAKEOIL)) {
             Assumptions.assumeTrue(Files.isRegularFile(p), p + " absent (package ovmf): Secure Boot boot skipped");
         }
-        byte[] unsigned = UkiAssembler.assemble(base(252).initrd(initrdA).cmdline("console=ttyS0 quiet panic=-1").build()).bytes();
-        byte[] uki = AuthenticodeSigner.sign("uki", unsigned, snakeoil(), HashAlgorithm.SHA256);
-        GuestTpmReport guest = boot("252-secureboot", uki, true);
-        assertPredicted("252-secureboot", uki, guest, true, OVMF_VARS_SNAKEOIL);
+        bootAndCheck("252-secureboot");
     }
 
-    private UkiSpec.Builder base(int systemd) throws Exception {
-        return UkiSpec.builder()
-                .stub(Files.readAllBytes(STUBS.resolve("linuxx64.efi.stub." + systemd)))
-                .linux(vmlinuz)
-                .osRelease("ID=cvmboot-test\nNAME=\"cvmboot PCR test\"\n".getBytes(StandardCharsets.UTF_8));
+    @Test
+    void stub254() throws Exception {
+        bootAndCheck("254");
+    }
+
+    @Test
+    void stub257() throws Exception {
+        bootAndCheck("257");
+    }
+
+    private GuestTpmReport bootAndCheck(String name) throws Exception {
+        byte[] uki = ukis.build(name);
+        boolean secureBoot = PcrTestUkis.secureBoot(name);
+        GuestTpmReport guest = boot(name, uki, secureBoot);
+        EventLog guestLog = EventLogParser.parse(name + " event log", guest.eventLog());
+        if (plainReference == null && !secureBoot) {
+            plainReference = guestLog;
+        }
+        assertPredicted(name, uki, guest, secureBoot);
+        assertReplayMatches(name, guestLog, guest);
+        return guest;
     }
 
     private GuestTpmReport boot(String name, byte[] uki, boolean secureBoot) throws Exception {
@@ -147,7 +119,7 @@ class PcrPredictionBootTest {
         Files.createDirectories(esp.resolve("EFI/BOOT"));
         Files.write(esp.resolve("EFI/BOOT/BOOTX64.EFI"), uki);
         QemuSpec.Builder spec = QemuSpec.builder()
-                .ovmf(secureBoot ? OVMF_CODE_SECBOOT : OVMF_CODE, secureBoot ? OVMF_VARS_SNAKEOIL : OVMF_VARS)
+                .ovmf(secureBoot ? PcrTestUkis.OVMF_CODE_SECBOOT : PcrTestUkis.OVMF_CODE, PcrTestUkis.vars(name))
                 .secureBoot(secureBoot)
                 .esp(esp);
         BootResult result;
@@ -161,14 +133,14 @@ class PcrPredictionBootTest {
         return report;
     }
 
-    private void assertPredicted(String name, byte[] uki, GuestTpmReport guest, boolean secureBoot, Path vars)
-            throws Exception {
+    private void assertPredicted(String name, byte[] uki, GuestTpmReport guest, boolean secureBoot) throws Exception {
         List<HashAlgorithm> banks = new ArrayList<>(guest.pcrs().keySet());
+        Path vars = PcrTestUkis.vars(name);
         UkiBootInputs.Builder inputs = UkiBootInputs.builder(name, uki)
                 .banks(banks)
                 .vars(OvmfVarStore.parse(vars.toString(), Files.readAllBytes(vars)));
-        if (!secureBoot && plainReference != null) {
-            inputs.referenceLog(plainReference); // firmware PCRs of another boot on the same firmware
+        if (!secureBoot) {
+            inputs.referenceLog(plainReference); // firmware PCRs from the first boot on the same firmware
         }
         PcrPrediction prediction = UkiBootPredictor.predict(inputs.build());
         assertEquals(secureBoot, prediction.secureBoot(), name + ": Secure Boot state derived from the VARS");
@@ -184,33 +156,22 @@ class PcrPredictionBootTest {
                 }
             }
         }
-        assertTrue(mismatches.isEmpty(), name + ": prediction differs from the guest:\n" + String.join("\n", mismatches)
-                + "\nguest log replay for comparison: " + EventLogReplay.replay(EventLogParser.parse(name, guest.eventLog()))
-                        .bank(HashAlgorithm.SHA256));
+        assertTrue(mismatches.isEmpty(), name + ": prediction differs from the guest:\n" + String.join("\n", mismatches));
+        assertFalse(guest.pcr(HashAlgorithm.SHA256, 4).equals(Pcrs.zero(HashAlgorithm.SHA256)), "PCR 4 was extended");
+    }
 
-        // The captured log must replay to the guest's PCRs 0-15 (10: IMA, after the firmware log).
-        PcrValues replayed = EventLogReplay.replay(EventLogParser.parse(name + " event log", guest.eventLog()), banks);
+    private static void assertReplayMatches(String name, EventLog log, GuestTpmReport guest) throws Exception {
+        List<HashAlgorithm> banks = new ArrayList<>(guest.pcrs().keySet());
+        PcrValues replayed = EventLogReplay.replay(log, banks);
         for (HashAlgorithm bank : banks) {
             for (int pcr = 0; pcr <= 15; pcr++) {
                 if (pcr == 10) {
-                    continue;
+                    continue; // IMA's boot_aggregate, extended by the kernel after the firmware log
                 }
                 Digest fromLog = replayed.get(bank, pcr).orElse(Pcrs.resetValue(bank, pcr));
                 assertEquals(guest.pcr(bank, pcr), fromLog, name + ": " + bank.label() + " PCR " + pcr + " replayed from the log");
             }
         }
-        assertFalse(guest.pcr(HashAlgorithm.SHA256, 4).equals(Pcrs.zero(HashAlgorithm.SHA256)), "PCR 4 was extended");
-    }
-
-    private SigningIdentity snakeoil() throws Exception {
-        Assumptions.assumeTrue(io.cvmboot.builder.qemu.Tools.onPath("openssl"), "openssl absent: cannot decrypt the snakeoil key");
-        Path key = work.resolve("snakeoil.key");
-        Process p = new ProcessBuilder("openssl", "pkey", "-in", SNAKEOIL_KEY.toString(), "-passin", "pass:snakeoil",
-                "-out", key.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), "openssl pkey: " + out);
-        return SigningIdentity.fromPem("snakeoil key", Files.readAllBytes(key), "snakeoil certificate",
-                Files.readAllBytes(SNAKEOIL_CERT));
     }
 
     private static void capture(String name, byte[] uki, GuestTpmReport report) throws Exception {

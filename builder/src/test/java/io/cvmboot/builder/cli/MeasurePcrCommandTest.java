@@ -1,0 +1,179 @@
+package io.cvmboot.builder.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvmboot.builder.Main;
+import io.cvmboot.builder.boot.pcr.PcrTestUkis;
+import io.cvmboot.measure.Digest;
+import io.cvmboot.measure.Digest.HashAlgorithm;
+import io.cvmboot.measure.stage1.Stage1Pcrs;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code builder measure pcr}: predictions for the UKIs of the captured boots must equal what those
+ * guests' TPMs reported (measure/src/test/resources/tpm/logs), plus the refusals.
+ */
+class MeasurePcrCommandTest {
+    /** sha256 of the UKIs booted for the captured logs (logs/README.md); a rebuilt UKI must match to compare. */
+    static final Map<String, String> CAPTURED_UKI_SHA256 = Map.of(
+            "252-a", "40d0250c3cf2436f4ea186596174d9c5ab5cb1de4f86461c867a214388a2d10c",
+            "252-b", "982bb94b13d8c8a71acc214cdf4f5ecf99a2c31bcbfb67abfd89a725807b502e",
+            "254", "289089e58161ff7cb081720436f6edbab760afa2ae40d5601353c4668bfc682f",
+            "257", "9e63e0055cfad5acf146031fc1d8d458e3f3e0ce4ec6e306eb70c120c673995e",
+            "252-secureboot", "e4a8783653da8143c91e33c349211571a365766313f7f19c62dddd4b90bb7891");
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"252-a", "252-b", "254", "257", "252-secureboot"})
+    void capturedBoot_jsonPredictionEqualsGuestPcrs(String name) throws Exception {
+        Path uki = rebuiltUki(name);
+        Path vars = PcrTestUkis.vars(name);
+        Assumptions.assumeTrue(Files.isRegularFile(vars), vars + " absent (package ovmf)");
+        // Firmware PCRs: a plain boot takes them from another boot's log (252-a); Secure Boot runs other firmware.
+        String reference = PcrTestUkis.capturedLog(PcrTestUkis.secureBoot(name) ? name : "252-a").toString();
+        Run r = run("measure", "pcr", "--uki", uki.toString(), "--vars", vars.toString(), "--reference-log", reference,
+                "--bank", "sha1,sha256,sha384,sha512", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        Map<HashAlgorithm, Map<Integer, Digest>> guest = PcrTestUkis.capturedPcrs(name);
+        List<Integer> checked = new ArrayList<>();
+        for (HashAlgorithm bank : HashAlgorithm.values()) {
+            JsonNode pcrs = json.get(bank.label());
+            for (Iterator<String> it = pcrs.fieldNames(); it.hasNext(); ) {
+                int pcr = Integer.parseInt(it.next());
+                assertEquals(guest.get(bank).get(pcr).hex(), pcrs.get(Integer.toString(pcr)).asText(),
+                        name + " " + bank.label() + " PCR " + pcr);
+                checked.add(pcr);
+            }
+        }
+        assertTrue(checked.containsAll(List.of(0, 1, 2, 3, 4, 5, 6, 7, 9, 11, 12)), "predicted: " + checked);
+        assertFalse(json.get("sha256").has("10"), "PCR 10 (IMA) is never printed as predicted");
+        assertTrue(json.get("notPredicted").has("14"), json.get("notPredicted").toString());
+        assertEquals(PcrTestUkis.secureBoot(name), json.get("secureBoot").asBoolean());
+        assertTrue(json.get("events").size() > 10);
+    }
+
+    @Test
+    void withoutVarsOrReference_firmwarePcrsAndPcr7AreNotPredicted() throws Exception {
+        Path uki = rebuiltUki("252-a");
+        Run r = run("measure", "pcr", "--uki", uki.toString());
+        assertEquals(0, r.exit(), r.err());
+        Map<HashAlgorithm, Map<Integer, Digest>> guest = PcrTestUkis.capturedPcrs("252-a");
+        assertTrue(r.out().contains("   4 " + guest.get(HashAlgorithm.SHA256).get(4).hex()), r.out());
+        assertTrue(r.out().contains("  11 " + guest.get(HashAlgorithm.SHA256).get(11).hex()), r.out());
+        assertTrue(r.out().contains("   7 needs the platform's Secure Boot variables"), r.out());
+        assertTrue(r.out().contains("   0 firmware-only"), r.out());
+        assertFalse(r.out().contains(guest.get(HashAlgorithm.SHA256).get(0).hex()), "PCR 0 must not be printed");
+        assertTrue(r.out().contains("Secure Boot is off (neither given"), "the assumption is stated: " + r.out());
+    }
+
+    @Test
+    void stage1Inputs_predictPcr14And15AsStage1Defines() throws Exception {
+        Path uki = rebuiltUki("252-a");
+        Path stage2 = Files.write(dir.resolve("stage2"), "stage2 binary".getBytes(StandardCharsets.US_ASCII));
+        Path config = Files.write(dir.resolve("config"), "{\"k\":1}".getBytes(StandardCharsets.US_ASCII));
+        Run r = run("measure", "pcr", "--uki", uki.toString(), "--stage2", stage2.toString(), "--config", config.toString(),
+                "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode sha256 = new ObjectMapper().readTree(r.out()).get("sha256");
+        var expected = Stage1Pcrs.predict(HashAlgorithm.SHA256, Files.readAllBytes(stage2), Files.readAllBytes(config));
+        assertEquals(expected.stage2Pcr().hex(), sha256.get("14").asText());
+        assertEquals(expected.configPcr().hex(), sha256.get("15").asText());
+    }
+
+    @Test
+    void stubWithoutLinux_isUnusableInput() {
+        Path stub = PcrTestUkis.stubPath(252);
+        Assumptions.assumeTrue(Files.isRegularFile(stub), stub + " absent");
+        Run r = run("measure", "pcr", "--uki", stub.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("no .linux section"), r.err());
+        assertEquals("", r.out(), "nothing predicted is printed");
+    }
+
+    @Test
+    void unknownStubVersion_isRefused_unlessGivenExplicitly() throws Exception {
+        byte[] uki = Files.readAllBytes(rebuiltUki("252-a"));
+        byte[] from = "systemd-stub 252.".getBytes(StandardCharsets.US_ASCII);
+        int at = indexOf(uki, from);
+        System.arraycopy("systemd-stub 249.".getBytes(StandardCharsets.US_ASCII), 0, uki, at, from.length);
+        Path patched = Files.write(dir.resolve("uki-249.efi"), uki);
+        Run refused = run("measure", "pcr", "--uki", patched.toString());
+        assertEquals(ExitCodes.BAD_INPUT, refused.exit());
+        assertTrue(refused.err().contains("systemd-stub 249 has no verified PCR model"), refused.err());
+        Run explicit = run("measure", "pcr", "--uki", patched.toString(), "--systemd-version", "252");
+        assertEquals(0, explicit.exit(), explicit.err());
+        assertTrue(explicit.out().contains("249.39-1~deb12u2, treated as 252"), explicit.out());
+    }
+
+    @Test
+    void notAPeFile_isUnusableInput() throws Exception {
+        Path junk = Files.write(dir.resolve("junk.efi"), new byte[100]);
+        Run r = run("measure", "pcr", "--uki", junk.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("junk.efi: not a PE image"), r.err());
+    }
+
+    @Test
+    void unknownBank_isUnusableInput() throws Exception {
+        Path junk = Files.write(dir.resolve("junk.efi"), new byte[100]);
+        Run r = run("measure", "pcr", "--uki", junk.toString(), "--bank", "sha256,md5");
+        assertEquals(ExitCodes.BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("unknown hash algorithm 'md5'"), r.err());
+    }
+
+    @Test
+    void secureBootFlagContradictingVars_isRefused() throws Exception {
+        Path uki = rebuiltUki("252-a");
+        Assumptions.assumeTrue(Files.isRegularFile(PcrTestUkis.OVMF_VARS), "ovmf absent");
+        Run r = run("measure", "pcr", "--uki", uki.toString(), "--vars", PcrTestUkis.OVMF_VARS.toString(), "--secure-boot");
+        assertEquals(ExitCodes.BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("Secure Boot was given as on"), r.err());
+    }
+
+    private Path rebuiltUki(String name) throws Exception {
+        byte[] uki = new PcrTestUkis(dir).build(name);
+        String sha = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(uki));
+        Assumptions.assumeTrue(sha.equals(CAPTURED_UKI_SHA256.get(name)), name + ": rebuilt UKI " + sha
+                + " is not the captured one (different busybox, kernel or stub?): comparison skipped");
+        return Files.write(dir.resolve(name + ".efi"), uki);
+    }
+
+    static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("not found");
+    }
+}
