@@ -36,6 +36,9 @@ public record UkiInspection(
     /** Sections whose contents are text and worth printing (ukify inspect shows the same ones as text). */
     private static final Set<String> TEXT_SECTIONS = Set.of(".cmdline", ".osrel", ".uname", ".sbat", ".pcrpkey");
 
+    /** Text sections larger than this are not shown (none of the real ones comes close). */
+    private static final long MAX_TEXT = 64 * 1024;
+
     public UkiInspection {
         sections = List.copyOf(sections);
         authenticode = List.copyOf(authenticode);
@@ -62,8 +65,7 @@ public record UkiInspection(
             PeImage pe = PeImage.parse(inputName, bytes);
             List<SectionInfo> sections = new ArrayList<>();
             for (PeSection s : pe.sections()) {
-                byte[] loaded = pe.sectionBytes(s);
-                sections.add(new SectionInfo(s, Digest.compute(HashAlgorithm.SHA256, loaded), text(s.name(), loaded)));
+                sections.add(new SectionInfo(s, pe.sectionDigest(s, HashAlgorithm.SHA256), text(pe, s)));
             }
             String format = pe.optionalHeader().format().name().replace("_PLUS", "+")
                     + String.format(", machine 0x%04x, subsystem %d", pe.coffHeader().machine(), pe.optionalHeader().subsystem());
@@ -88,10 +90,11 @@ public record UkiInspection(
         return out;
     }
 
-    private static Optional<String> text(String name, byte[] loaded) {
-        if (!TEXT_SECTIONS.contains(name)) {
+    private static Optional<String> text(PeImage pe, PeSection section) {
+        if (!TEXT_SECTIONS.contains(section.name()) || section.virtualSize() > MAX_TEXT) {
             return Optional.empty();
         }
+        byte[] loaded = pe.sectionBytes(section);
         int end = 0;
         while (end < loaded.length && loaded[end] != 0) {
             end++;

@@ -28,7 +28,10 @@ public final class UkiVectors {
     /** The Debian test kernel fetched by ci/fetch-test-kernel.sh (or in CVMBOOT_TEST_KERNEL_DIR). */
     public static Optional<Path> testKernel() {
         String dir = System.getenv("CVMBOOT_TEST_KERNEL_DIR");
-        Path base = dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".cache", "cvmboot", "test-kernel");
+        String cache = System.getenv("XDG_CACHE_HOME");
+        Path cacheDir = cache != null && !cache.isEmpty() ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache");
+        // Same lookup as ci/fetch-test-kernel.sh and the builder's TestKernel.
+        Path base = dir != null && !dir.isEmpty() ? Path.of(dir) : cacheDir.resolve("cvmboot/test-kernel");
         Path vmlinuz = base.resolve("vmlinuz");
         return Files.isRegularFile(vmlinuz) ? Optional.of(vmlinuz) : Optional.empty();
     }

@@ -134,7 +134,6 @@ class UkiBootTest {
         assertFalse(serial.contains("Kernel panic"), tail(serial));
     }
 
-
     private static byte[] initrd() throws Exception {
         String init = String.join("\n",
                 "#!/bin/busybox sh",

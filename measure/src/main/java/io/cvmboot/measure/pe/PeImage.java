@@ -1,9 +1,11 @@
 package io.cvmboot.measure.pe;
 
+import io.cvmboot.measure.Digest;
 import io.cvmboot.measure.MeasureException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -243,6 +245,21 @@ public final class PeImage {
         int copy = (int) Math.min(section.virtualSize(), section.sizeOfRawData());
         System.arraycopy(bytes, (int) section.pointerToRawData(), out, 0, copy);
         return out;
+    }
+
+    /**
+     * The digest of {@link #sectionBytes}, computed without materialising the zero fill (a .linux
+     * section's VirtualSize can be tens of MiB beyond its raw data).
+     */
+    public Digest sectionDigest(PeSection section, Digest.HashAlgorithm algorithm) {
+        MessageDigest md = algorithm.newMessageDigest();
+        long raw = Math.min(section.virtualSize(), section.sizeOfRawData());
+        md.update(bytes, (int) section.pointerToRawData(), (int) raw);
+        byte[] zeros = new byte[64 * 1024];
+        for (long left = section.virtualSize() - raw; left > 0; left -= zeros.length) {
+            md.update(zeros, 0, (int) Math.min(left, zeros.length));
+        }
+        return Digest.of(algorithm, md.digest());
     }
 
     /** Package-private view for hashing without a copy; never handed out. */
