@@ -14,6 +14,7 @@ measure snp ...), the lean entry point (io.cvmboot.builder.cli.MeasureSnpCommand
 and with a JDK 25 AOT cache trained on one run (-XX:AOTCacheOutput).
 """
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -54,13 +55,19 @@ variants = {
     "lean MeasureSnpCommand": (lean, root),
     "lean MeasureSnpCommand + AOT cache": (with_aot(lean, "snp-lean"), root),
 }
+variants["lean + AOT cache + C1 only"] = (variants["lean MeasureSnpCommand + AOT cache"][0][:1] + ["-XX:TieredStopAtLevel=1"]
+                                          + variants["lean MeasureSnpCommand + AOT cache"][0][1:], root)
 times = {name: [] for name in variants}
+cpu = {name: [] for name in variants}
 outputs = {}
 for _ in range(runs):
     for name, (cmd, cwd) in variants.items():
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         p = subprocess.run(cmd + args, cwd=cwd, capture_output=True, text=True)
         times[name].append(time.perf_counter() - t0)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu[name].append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
         if p.returncode != 0:
             sys.exit(f"{name} failed: {p.stderr}")
         outputs.setdefault(name, p.stdout.strip())
@@ -68,7 +75,11 @@ digests = set(outputs.values())
 if len(digests) != 1:
     sys.exit(f"compare-cli: outputs differ: {outputs}")
 print(f"digest {digests.pop()} (all variants agree), {runs} runs each, load {os.getloadavg()[0]:.2f}")
-ref_median = statistics.median(times["reference (python3 sev-snp-measure.py)"])
+REF = "reference (python3 sev-snp-measure.py)"
+ref_median = statistics.median(times[REF])
+ref_cpu = statistics.median(cpu[REF])
+print(f"{'variant':40s} {'wall median':>12s} {'wall min':>9s} {'ratio':>6s} {'cpu median':>11s} {'ratio':>6s}")
 for name, t in times.items():
     m = statistics.median(t)
-    print(f"{name:40s} median {m * 1000:7.1f} ms  min {min(t) * 1000:7.1f} ms  ratio to reference {m / ref_median:5.2f}")
+    c = statistics.median(cpu[name])
+    print(f"{name:40s} {m * 1000:9.1f} ms {min(t) * 1000:6.1f} ms {m / ref_median:6.2f} {c * 1000:8.1f} ms {c / ref_cpu:6.2f}")

@@ -2,6 +2,7 @@
 # Runs the JMH benchmark of the in-process SNP launch digest and prints the ratio of the digest
 # to the floor (hashing each input once). Needs the test kernel (ci/fetch-test-kernel.sh).
 #   usage: measure/bench/run-jmh.sh [extra JMH args, e.g. -wi 2 -i 3]
+#          measure/bench/run-jmh.sh --ratio [ROUNDS]   (min/median ratio in one JVM, load-robust)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -12,6 +13,10 @@ cd "$root"
 mvn -q -B -Pbench -Dcvmboot.target="$target" -pl measure test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$root/measure/$target/bench.classpath" >&2
 cp="$root/measure/$target/test-classes:$root/measure/$target/classes:$(cat "$root/measure/$target/bench.classpath")"
+if [[ "${1:-}" == "--ratio" ]]; then
+    exec "$JAVA_HOME/bin/java" -cp "$cp" -Dcvmboot.snp.resources="$root/measure/src/test/resources/snp" \
+        -Dcvmboot.test.kernel.dir="$kernel_dir" io.cvmboot.measure.snp.bench.DigestFloorRatio "${2:-40}"
+fi
 out="$root/measure/$target/jmh.json"
 "$JAVA_HOME/bin/java" -cp "$cp" -Dcvmboot.snp.resources="$root/measure/src/test/resources/snp" \
     -Dcvmboot.test.kernel.dir="$kernel_dir" org.openjdk.jmh.Main LaunchDigestBenchmark \
