@@ -44,6 +44,38 @@ class CompressionTest {
     }
 
     @Test
+    void parallelGzip_givesTheSameBytesWithAnyThreadCount_andGzipAcceptsThem() throws Exception {
+        ExternalTools.assume("gzip");
+        byte[] input = sample(3 * ParallelGzipOutputStream.CHUNK + 12345);
+        byte[] one = gzip(input, 1);
+        assertArrayEquals(one, gzip(input, 3));
+        ExternalTools.sh(tmp, "gzip -t", one); // fails the test on a non-zero exit (bad CRC, bad stream)
+        assertArrayEquals(input, ExternalTools.sh(tmp, "gzip -dc", one));
+    }
+
+    /** Bad variant: a different chunking (here a single chunk) does change the bytes. */
+    @Test
+    void parallelGzip_differsFromOneUnchunkedDeflateStream() throws Exception {
+        byte[] input = sample(3 * ParallelGzipOutputStream.CHUNK);
+        var whole = new ByteArrayOutputStream();
+        var params = new org.apache.commons.compress.compressors.gzip.GzipParameters();
+        params.setCompressionLevel(6);
+        params.setOperatingSystem(3);
+        try (var gz = new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(whole, params)) {
+            gz.write(input);
+        }
+        assertTrue(!java.util.Arrays.equals(whole.toByteArray(), gzip(input, 2)));
+    }
+
+    private static byte[] gzip(byte[] input, int threads) throws Exception {
+        var bytes = new ByteArrayOutputStream();
+        try (var out = new ParallelGzipOutputStream(bytes, 6, threads)) {
+            out.write(input);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
     void xz_usesTheCrc32Check_theKernelRequires() throws Exception {
         ExternalTools.assume("xz");
         byte[] out = compress(Compression.XZ, 6, sample(1000));
