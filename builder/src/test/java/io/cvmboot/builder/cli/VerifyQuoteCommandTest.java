@@ -31,6 +31,23 @@ class VerifyQuoteCommandTest {
         assertTrue(r.out().contains("PASS eventlog.sha256.4"));
     }
 
+    /** Files written by cvmboot's stage1 itself (--attest, swtpm with EK certificates). */
+    @ParameterizedTest
+    @ValueSource(strings = {"ecc", "rsa"})
+    void stage1WrittenAttestation_verifies(String kind) throws Exception {
+        String attest = VerifyFixtures.file(dir, "stage1-" + kind + ".attest");
+        String expected = VerifyFixtures.file(dir, "stage1-expected-measurement.json");
+        // stage1 --attest CHALLENGE quotes with nonce SHA-256(CHALLENGE).
+        String nonce = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest("cvmboot-report-fixture".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        Run ok = VerifyFixtures.run("verify-quote", "--attestation", attest, "--expected", expected, "--nonce", nonce);
+        assertEquals(0, ok.exitCode(), ok.out() + ok.err());
+        Run stale = VerifyFixtures.run("verify-quote", "--attestation", attest, "--expected", expected, "--nonce",
+                "11".repeat(32));
+        assertEquals(3, stale.exitCode());
+        assertEquals(List.of("quote.nonce"), failedNames(stale));
+    }
+
     @org.junit.jupiter.api.Test
     void realBootEventLog_verifiesAgainstTheRealGuestsPcrs() throws Exception {
         Run r = VerifyFixtures.run("verify-quote", "--attestation", VerifyFixtures.file(dir, "boot-ecc-stage1.attest"),
