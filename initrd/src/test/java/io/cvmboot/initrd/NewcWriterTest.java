@@ -45,6 +45,40 @@ class NewcWriterTest {
         assertFalse(java.util.Arrays.equals(gnu, ours));
     }
 
+    /** Committed GNU cpio 2.13 output (see src/test/resources/initrd/README.md); needs no cpio here. */
+    @Test
+    void gnuCompatible_programmaticEntries_matchCommittedGnuCpioVector() throws Exception {
+        byte[] expected;
+        try (var in = NewcWriterTest.class.getResourceAsStream("/initrd/gnu-reproducible.cpio")) {
+            expected = in.readAllBytes();
+        }
+        assertArrayEquals(expected, write(vectorEntries(0644).build(), new NewcOptions(EPOCH, true)));
+        // Bad variant: etc/motd 0640 instead of 0644 must not match.
+        assertFalse(java.util.Arrays.equals(expected, write(vectorEntries(0640).build(), new NewcOptions(EPOCH, true))));
+    }
+
+    /** The entries of make-gnu-vector.py's tree, built without touching the file system. */
+    private static InitrdBuilder vectorEntries(int motdMode) throws Exception {
+        byte[] seq1001 = new byte[1001];
+        for (int i = 0; i < seq1001.length; i++) {
+            seq1001[i] = (byte) (i % 251);
+        }
+        byte[] seq4096 = new byte[4096];
+        for (int i = 0; i < seq4096.length; i++) {
+            seq4096[i] = (byte) (i % 253);
+        }
+        return new InitrdBuilder()
+                .addFile("bin/tool", 0755, "#!/bin/sh\necho tool\n".getBytes(StandardCharsets.UTF_8))
+                .addFile("etc/motd", motdMode, "hello\n".getBytes(StandardCharsets.UTF_8))
+                .addFile("etc/empty", 0644, new byte[0])
+                .addFile("data/seq1001", 0644, seq1001)
+                .addFile("data/seq4096", 0644, seq4096)
+                .addFile("usr/share/gr\u00fc\u00df.txt", 0644, "utf-8\n".getBytes(StandardCharsets.UTF_8))
+                .addDirectory("usr/lib/empty", 0755)
+                .addSymlink("bin/sh", "tool")
+                .addSymlink("usr/bin", "../bin");
+    }
+
     @Test
     void defaultMode_numbersInodesFromOne_andOmitsRootUnlessGiven() throws Exception {
         CpioArchive archive = new InitrdBuilder().addFile("etc/motd", 0644, "hi\n".getBytes(StandardCharsets.UTF_8)).build();
