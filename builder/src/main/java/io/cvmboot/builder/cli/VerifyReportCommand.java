@@ -115,6 +115,14 @@ public final class VerifyReportCommand implements Callable<Integer> {
             description = "Minimum REPORTED_TCB, component-wise.")
     String minTcb;
 
+    @Option(names = "--min-launch-tcb", paramLabel = "bl=N,tee=N,snp=N,ucode=N[,fmc=N]",
+            description = "Minimum LAUNCH_TCB, component-wise.")
+    String minLaunchTcb;
+
+    @Option(names = "--min-firmware", paramLabel = "MAJOR.MINOR.BUILD",
+            description = "Minimum CURRENT firmware version, e.g. 1.55.21.")
+    String minFirmware;
+
     @Option(names = "--vmpl", paramLabel = "N", description = "VMPL exactly N (0..3).")
     Integer vmpl;
 
@@ -252,7 +260,28 @@ public final class VerifyReportCommand implements Callable<Integer> {
             b.guestPolicy(GuestPolicyRule.maximum(new GuestPolicy(number("--max-policy", maxPolicy))));
         }
         if (minTcb != null) {
-            b.minimumTcb(tcb(minTcb));
+            b.minimumTcb(tcb("--min-tcb", minTcb));
+        }
+        if (minLaunchTcb != null) {
+            b.minimumLaunchTcb(tcb("--min-launch-tcb", minLaunchTcb));
+        }
+        if (minFirmware != null) {
+            String[] p = minFirmware.split("\\.", -1);
+            try {
+                if (p.length != 3) {
+                    throw new NumberFormatException();
+                }
+                int[] v = {Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2])};
+                for (int x : v) {
+                    if (x < 0 || x > 255) {
+                        throw new NumberFormatException();
+                    }
+                }
+                b.minimumFirmware(new AttestationReport.FirmwareVersion(v[0], v[1], v[2]));
+            } catch (NumberFormatException e) {
+                throw new UserInputException("--min-firmware: expected MAJOR.MINOR.BUILD (each 0..255), found '"
+                        + minFirmware + "'", e);
+            }
         }
         if (vmpl != null) {
             if (vmpl < 0 || vmpl > 3) {
@@ -298,7 +327,7 @@ public final class VerifyReportCommand implements Callable<Integer> {
         }
     }
 
-    static TcbVersion tcb(String spec) throws UserInputException {
+    static TcbVersion tcb(String option, String spec) throws UserInputException {
         int fmc = 0;
         Integer bl = null;
         Integer tee = null;
@@ -307,16 +336,16 @@ public final class VerifyReportCommand implements Callable<Integer> {
         for (String part : spec.split(",")) {
             String[] kv = part.trim().split("=", -1);
             if (kv.length != 2) {
-                throw new UserInputException("--min-tcb: expected NAME=N pairs (bl, tee, snp, ucode, fmc), found '" + part + "'");
+                throw new UserInputException(option + ": expected NAME=N pairs (bl, tee, snp, ucode, fmc), found '" + part + "'");
             }
             int v;
             try {
                 v = Integer.parseInt(kv[1].trim());
             } catch (NumberFormatException e) {
-                throw new UserInputException("--min-tcb: expected a number for " + kv[0] + ", found '" + kv[1] + "'", e);
+                throw new UserInputException(option + ": expected a number for " + kv[0] + ", found '" + kv[1] + "'", e);
             }
             if (v < 0 || v > 255) {
-                throw new UserInputException("--min-tcb: " + kv[0] + " must be 0..255, found " + v);
+                throw new UserInputException(option + ": " + kv[0] + " must be 0..255, found " + v);
             }
             switch (kv[0].trim().toLowerCase(Locale.ROOT)) {
                 case "bl" -> bl = v;
@@ -324,12 +353,12 @@ public final class VerifyReportCommand implements Callable<Integer> {
                 case "snp" -> snp = v;
                 case "ucode" -> ucode = v;
                 case "fmc" -> fmc = v;
-                default -> throw new UserInputException("--min-tcb: unknown component '" + kv[0]
+                default -> throw new UserInputException(option + ": unknown component '" + kv[0]
                         + "' (expected bl, tee, snp, ucode, fmc)");
             }
         }
         if (bl == null || tee == null || snp == null || ucode == null) {
-            throw new UserInputException("--min-tcb: expected bl, tee, snp and ucode, found '" + spec + "'");
+            throw new UserInputException(option + ": expected bl, tee, snp and ucode, found '" + spec + "'");
         }
         return new TcbVersion(fmc, bl, tee, snp, ucode);
     }

@@ -109,6 +109,20 @@ class VerifyReportCommandTest {
     }
 
     @Test
+    void launchTcbAndFirmwareMinimums_eachFailOnItsOwnLine() throws Exception {
+        // The AWS VLEK sample: LAUNCH_TCB ucode 219, firmware 1.55.x (doc notes); ask for more.
+        Run r = VerifyFixtures.run("verify-report", "--report", VerifyFixtures.file(dir, "test-vlek-report.bin"),
+                "--vcek", VerifyFixtures.file(dir, "test-vlek.der"), "--at", VALID_AT, "--vmpl", "1",
+                "--min-launch-tcb", "bl=0,tee=0,snp=0,ucode=255", "--min-firmware", "9.0.0");
+        assertEquals(3, r.exitCode(), r.out());
+        assertEquals(List.of("minimum-launch-tcb", "firmware-version"), failedNames(r));
+        Run bad = VerifyFixtures.run("verify-report", "--report", VerifyFixtures.file(dir, "test-vlek-report.bin"),
+                "--vcek", VerifyFixtures.file(dir, "test-vlek.der"), "--min-firmware", "1.55");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--min-firmware"), bad.err());
+    }
+
+    @Test
     void json_listsEveryCheck() throws Exception {
         Run r = VerifyFixtures.run("verify-report", "--report", VerifyFixtures.file(dir, "turin_oc_report.bin"),
                 "--vcek", VerifyFixtures.file(dir, "turin_oc_vcek.der"), "--at", VALID_AT, "--json", "--vmpl", "1");

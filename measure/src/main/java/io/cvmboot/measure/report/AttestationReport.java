@@ -264,7 +264,13 @@ public final class AttestationReport {
     public record Cpuid(int family, int model, int stepping) {}
 
     /** SEV firmware version major.minor and build. */
-    public record FirmwareVersion(int major, int minor, int build) {
+    public record FirmwareVersion(int major, int minor, int build) implements Comparable<FirmwareVersion> {
+        @Override
+        public int compareTo(FirmwareVersion o) {
+            return java.util.Comparator.comparingInt(FirmwareVersion::major).thenComparingInt(FirmwareVersion::minor)
+                    .thenComparingInt(FirmwareVersion::build).compare(this, o);
+        }
+
         @Override
         public String toString() {
             return major + "." + minor + "." + build;

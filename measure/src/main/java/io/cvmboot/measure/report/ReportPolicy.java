@@ -29,6 +29,8 @@ public record ReportPolicy(
         Optional<Integer> minimumGuestSvn,
         GuestPolicyRule guestPolicy,
         Optional<TcbVersion> minimumTcb,
+        Optional<TcbVersion> minimumLaunchTcb,
+        Optional<AttestationReport.FirmwareVersion> minimumFirmware,
         Optional<Integer> vmpl,
         Optional<PlatformInfoRule> platformInfo) {
 
@@ -107,6 +109,8 @@ public record ReportPolicy(
         private Optional<Integer> minimumGuestSvn = Optional.empty();
         private GuestPolicyRule guestPolicy = GuestPolicyRule.DEFAULT;
         private Optional<TcbVersion> minimumTcb = Optional.empty();
+        private Optional<TcbVersion> minimumLaunchTcb = Optional.empty();
+        private Optional<AttestationReport.FirmwareVersion> minimumFirmware = Optional.empty();
         private Optional<Integer> vmpl = Optional.empty();
         private Optional<PlatformInfoRule> platformInfo = Optional.empty();
 
@@ -174,6 +178,18 @@ public record ReportPolicy(
             return this;
         }
 
+        /** LAUNCH_TCB (the TCB when the guest was launched) at least {@code tcb}, component-wise. */
+        public Builder minimumLaunchTcb(TcbVersion tcb) {
+            minimumLaunchTcb = Optional.of(tcb);
+            return this;
+        }
+
+        /** CURRENT firmware major.minor.build at least {@code version} (compared in that order). */
+        public Builder minimumFirmware(AttestationReport.FirmwareVersion version) {
+            minimumFirmware = Optional.of(version);
+            return this;
+        }
+
         public Builder vmpl(int v) {
             vmpl = Optional.of(v);
             return this;
@@ -186,8 +202,8 @@ public record ReportPolicy(
 
         public ReportPolicy build() {
             return new ReportPolicy(validationTime, product, allowedVersions, measurements, reportData, hostData,
-                    idKeyDigest, authorKeyDigest, familyId, imageId, minimumGuestSvn, guestPolicy, minimumTcb, vmpl,
-                    platformInfo);
+                    idKeyDigest, authorKeyDigest, familyId, imageId, minimumGuestSvn, guestPolicy, minimumTcb, minimumLaunchTcb,
+                    minimumFirmware, vmpl, platformInfo);
         }
     }
 }

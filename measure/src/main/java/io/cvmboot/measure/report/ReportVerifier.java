@@ -387,6 +387,23 @@ public final class ReportVerifier {
                     ? Check.passed("minimum-tcb", "REPORTED_TCB " + reported + " >= " + min)
                     : Check.mismatch("minimum-tcb", "each component at least " + min, "REPORTED_TCB " + reported));
         });
+        policy.minimumLaunchTcb().ifPresent(min -> {
+            Optional<SnpProduct> product = productOf(certs);
+            if (product.isEmpty()) {
+                checks.add(Check.failed("minimum-launch-tcb", "the product, needed to decode LAUNCH_TCB, is unknown"));
+                return;
+            }
+            TcbVersion launch = TcbVersion.decode(report.launchTcbRaw(), product.get());
+            checks.add(launch.atLeast(min)
+                    ? Check.passed("minimum-launch-tcb", "LAUNCH_TCB " + launch + " >= " + min)
+                    : Check.mismatch("minimum-launch-tcb", "each component at least " + min, "LAUNCH_TCB " + launch));
+        });
+        policy.minimumFirmware().ifPresent(min -> {
+            AttestationReport.FirmwareVersion current = report.currentVersion();
+            checks.add(current.compareTo(min) >= 0
+                    ? Check.passed("firmware-version", "CURRENT " + current + " >= " + min)
+                    : Check.mismatch("firmware-version", "at least " + min, "CURRENT " + current));
+        });
         policy.vmpl().ifPresent(v -> checks.add(report.vmpl() == v
                 ? Check.passed("vmpl", String.valueOf(v))
                 : Check.mismatch("vmpl", String.valueOf(v), String.valueOf(report.vmpl()))));

@@ -258,6 +258,32 @@ class ReportVerifierTest {
     }
 
     @Test
+    void launchTcbAndFirmwareMinimums() throws Exception {
+        AttestationReport report = ReportFixtures.report("trustee/test-vlek-report.bin");
+        AttestationReport.FirmwareVersion current = report.currentVersion();
+        TcbVersion launch = TcbVersion.decode(report.launchTcbRaw(), SnpProduct.MILAN);
+        ReportCertificates certs = ReportFixtures.certs("trustee/test-vlek.der");
+        VerificationResult ok = AMD.verify(report, certs, ReportFixtures.permissive(ReportFixtures.VALID_AT)
+                .minimumLaunchTcb(launch).minimumFirmware(current).build());
+        assertTrue(ok.passed(), ok.checks()::toString);
+        VerificationResult bad = AMD.verify(report, certs, ReportFixtures.permissive(ReportFixtures.VALID_AT)
+                .minimumLaunchTcb(new TcbVersion(0, launch.bootLoader(), launch.tee(), launch.snp(), launch.microcode() + 1))
+                .minimumFirmware(new AttestationReport.FirmwareVersion(current.major(), current.minor(), current.build() + 1))
+                .build());
+        assertEquals(List.of("minimum-launch-tcb", "firmware-version"), bad.failedNames());
+    }
+
+    @Test
+    void azureHclReport_embeddedSnpReportVerifies() throws Exception {
+        // trustee's hcl-report.bin wraps the SNP report at bytes 0x20..0x4C0 (Azure HCL layout).
+        byte[] hcl = ReportFixtures.bytes("trustee/hcl-report.bin");
+        AttestationReport report = AttestationReport.parse("hcl", java.util.Arrays.copyOfRange(hcl, 0x20, 0x4C0));
+        VerificationResult r = AMD.verify(report, ReportFixtures.certs("trustee/vcek.pem"),
+                ReportFixtures.permissive(ReportFixtures.VALID_AT).build());
+        assertTrue(r.passed(), r.checks()::toString);
+    }
+
+    @Test
     void productConfiguredDifferently_failsCertProduct() throws Exception {
         VerificationResult r = AMD.verify(ReportFixtures.report("oak/milan_oc_release_report.bin"),
                 ReportFixtures.certs("oak/milan_oc_release_vcek.der"),
