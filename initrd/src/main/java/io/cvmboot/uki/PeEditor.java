@@ -58,11 +58,35 @@ final class PeEditor {
             throw new ArtefactInputException(stub.inputName() + ": FileAlignment 0x" + Long.toHexString(fa)
                     + " and SectionAlignment 0x" + Long.toHexString(sa) + " must be powers of two");
         }
+        requireOrderedRawData(stub);
         PeEditor e = new PeEditor(stub);
         e.stripTrailingSymbolTable();
         e.alignRawData();
         e.putU32(e.optional + OptionalHeader.OFFSET_SIZE_OF_HEADERS, roundUp(e.sizeOfHeaders(), fa));
         return e;
+    }
+
+    /**
+     * The realignment below inserts padding and shifts later sections, which is only well defined when
+     * raw data lies after the headers, in section-table order, without overlaps (true of every real stub;
+     * ukify relies on pefile rejecting anything else).
+     */
+    private static void requireOrderedRawData(PeImage stub) throws ArtefactInputException {
+        if (stub.sections().isEmpty()) {
+            throw new ArtefactInputException(stub.inputName() + ": expected a systemd-stub with sections, found none");
+        }
+        long previousEnd = roundUp(stub.optionalHeader().sizeOfHeaders(), stub.optionalHeader().fileAlignment());
+        for (PeSection s : stub.sections()) {
+            if (s.sizeOfRawData() == 0) {
+                continue;
+            }
+            if (s.pointerToRawData() < previousEnd) {
+                throw new ArtefactInputException(stub.inputName() + ": section " + s.index() + " '" + s.name()
+                        + "' raw data at 0x" + Long.toHexString(s.pointerToRawData())
+                        + " overlaps the headers or the previous section (which end at 0x" + Long.toHexString(previousEnd) + ")");
+            }
+            previousEnd = s.endOfRawData();
+        }
     }
 
     /** Old (gnu-efi) stubs keep a COFF symbol and string table at the end of the file; images should not. */
@@ -76,8 +100,8 @@ final class PeEditor {
             // The string table follows the symbols; its first u32 is its own size.
             tableSize += u32((int) (pointer + tableSize));
         }
-        // Only when it really ends the file: anything else after it would be cut off.
-        if (pointer + tableSize == size) {
+        // Only when it really ends the file and no section data lies inside it.
+        if (pointer + tableSize == size && pointer >= endOfSectionData()) {
             size = (int) pointer;
             putU32(coff + CoffHeader.OFFSET_POINTER_TO_SYMBOL_TABLE, 0);
             putU32(coff + CoffHeader.OFFSET_NUMBER_OF_SYMBOLS, 0);
@@ -117,6 +141,26 @@ final class PeEditor {
         }
     }
 
+    private long firstRawData() {
+        long first = Long.MAX_VALUE;
+        for (int i = 0; i < numberOfSections(); i++) {
+            int h = sectionHeader(i);
+            if (u32(h + PeSection.OFFSET_SIZE_OF_RAW_DATA) != 0) {
+                first = Math.min(first, u32(h + PeSection.OFFSET_POINTER_TO_RAW_DATA));
+            }
+        }
+        return first;
+    }
+
+    private long endOfSectionData() {
+        long end = sizeOfHeaders();
+        for (int i = 0; i < numberOfSections(); i++) {
+            int h = sectionHeader(i);
+            end = Math.max(end, u32(h + PeSection.OFFSET_POINTER_TO_RAW_DATA) + u32(h + PeSection.OFFSET_SIZE_OF_RAW_DATA));
+        }
+        return end;
+    }
+
     /** True when the stub itself has a section named {@code name}. */
     boolean hasOriginalSection(String name) {
         return originalSectionIndex(name) >= 0;
@@ -153,7 +197,8 @@ final class PeEditor {
         int count = numberOfSections();
         int header = sectionTable + count * PeSection.HEADER_SIZE;
         long sizeOfHeaders = sizeOfHeaders();
-        if (header + PeSection.HEADER_SIZE > sizeOfHeaders) {
+        // Rounding SizeOfHeaders up is only safe while it stays below the first section's data.
+        if (header + PeSection.HEADER_SIZE > Math.min(sizeOfHeaders, firstRawData())) {
             throw new ArtefactInputException(inputName + ": not enough header space to add section " + name
                     + ": its section table already holds " + count + " entries and ends at 0x" + Integer.toHexString(header)
                     + ", SizeOfHeaders is 0x" + Long.toHexString(sizeOfHeaders));
