@@ -83,6 +83,31 @@ class MeasurePcrCommandTest {
     }
 
     @Test
+    void secureBoot_pcr7FromTheReferenceLogAlone_equalsGuest() throws Exception {
+        // No VARS: Secure Boot state and db come from the reference log's PCR 7 events (a cloud's case).
+        Path uki = rebuiltUki("252-secureboot");
+        Run r = run("measure", "pcr", "--uki", uki.toString(), "--reference-log",
+                PcrTestUkis.capturedLog("252-secureboot").toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        Map<HashAlgorithm, Map<Integer, Digest>> guest = PcrTestUkis.capturedPcrs("252-secureboot");
+        assertTrue(json.get("secureBoot").asBoolean());
+        for (int pcr : new int[] {4, 7}) {
+            assertEquals(guest.get(HashAlgorithm.SHA256).get(pcr).hex(), json.get("sha256").get(Integer.toString(pcr)).asText(),
+                    "PCR " + pcr);
+        }
+    }
+
+    @Test
+    void secureBoot_unsignedUki_isRefused() throws Exception {
+        Path uki = rebuiltUki("252-a");
+        Run r = run("measure", "pcr", "--uki", uki.toString(), "--reference-log",
+                PcrTestUkis.capturedLog("252-secureboot").toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("no db entry in the reference log authorises this UKI (it is not signed)"), r.err());
+    }
+
+    @Test
     void withoutVarsOrReference_firmwarePcrsAndPcr7AreNotPredicted() throws Exception {
         Path uki = rebuiltUki("252-a");
         Run r = run("measure", "pcr", "--uki", uki.toString());
