@@ -57,6 +57,25 @@ variants = {
 }
 variants["lean + AOT cache + C1 only"] = (variants["lean MeasureSnpCommand + AOT cache"][0][:1] + ["-XX:TieredStopAtLevel=1"]
                                           + variants["lean MeasureSnpCommand + AOT cache"][0][1:], root)
+
+# "slim": only the three jars the lean path needs. builder.jar's manifest Class-Path makes the JVM
+# open all 18 runtime jars (BouncyCastle, Jackson, ...) even when -cp names just the jar.
+slim_jar = os.path.join(work, "snp-slim-builder.jar")
+subprocess.run([os.path.join(os.path.dirname(java), "jar"), "cf", slim_jar, "-C", os.path.join(work, "classes"), "."],
+               check=True)
+lib = os.path.join(work, "lib")
+slim_cp = ":".join([slim_jar] + [os.path.join(lib, j) for j in sorted(os.listdir(lib))
+                                  if j.startswith("measure-") or j.startswith("picocli-")])
+# Ask C2 to compile the JDK's SHA callers at once, so that they reach the SHA-NI/AVX2 intrinsics
+# instead of C2 first compiling the pure-Java compression loops (seen with -XX:+PrintCompilation).
+sha_callers = ["sun.security.provider.SHA2::implCompress", "sun.security.provider.SHA5::implCompress",
+               "sun.security.provider.DigestBase::implCompressMultiBlock",
+               "sun.security.provider.DigestBase::implCompressMultiBlock0",
+               "sun.security.provider.DigestBase::engineUpdate"]
+tuned = ["-XX:+UseSerialGC", "-XX:CompileCommand=quiet"] + [
+    "-XX:CompileCommand=CompileThresholdScaling," + m + ",0.001" for m in sha_callers]
+slim = [java] + tuned + ["-cp", slim_cp, "io.cvmboot.builder.cli.MeasureSnpCommand"]
+variants["slim lean + AOT cache + SHA JIT flags"] = (with_aot(slim, "snp-slim"), root)
 times = {name: [] for name in variants}
 cpu = {name: [] for name in variants}
 outputs = {}
