@@ -19,4 +19,17 @@ public record QuoteExpectations(Optional<byte[]> nonce, PcrValues predicted) {
     public Optional<byte[]> nonce() {
         return nonce.map(byte[]::clone);
     }
+
+    // Records compare arrays by reference; this one compares the nonce bytes.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof QuoteExpectations q && q.predicted.equals(predicted)
+                && q.nonce.isPresent() == nonce.isPresent()
+                && (nonce.isEmpty() || java.util.Arrays.equals(q.nonce.get(), nonce.get()));
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * predicted.hashCode() + nonce.map(java.util.Arrays::hashCode).orElse(0);
+    }
 }

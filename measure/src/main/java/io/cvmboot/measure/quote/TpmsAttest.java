@@ -39,6 +39,29 @@ public record TpmsAttest(long magic, int type, byte[] qualifiedSigner, byte[] ex
         return pcrDigest.clone();
     }
 
+    // Records compare arrays by reference; these compare the bytes.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TpmsAttest a && a.magic == magic && a.type == type && a.clock == clock
+                && a.resetCount == resetCount && a.restartCount == restartCount && a.safe == safe
+                && a.firmwareVersion == firmwareVersion && a.pcrSelect.equals(pcrSelect)
+                && java.util.Arrays.equals(a.qualifiedSigner, qualifiedSigner) && java.util.Arrays.equals(a.extraData, extraData)
+                && java.util.Arrays.equals(a.pcrDigest, pcrDigest);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(magic, type, clock, pcrSelect, java.util.Arrays.hashCode(extraData),
+                java.util.Arrays.hashCode(pcrDigest));
+    }
+
+    @Override
+    public String toString() {
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        return "TpmsAttest[extraData=" + hex.formatHex(extraData) + ", pcrSelect=" + pcrSelect + ", pcrDigest="
+                + hex.formatHex(pcrDigest) + ", resetCount=" + resetCount + ", restartCount=" + restartCount + "]";
+    }
+
     /** Parses a quote's TPMS_ATTEST. */
     public static TpmsAttest parse(String inputName, byte[] bytes) throws MeasureException {
         TpmReader r = new TpmReader(inputName, bytes);

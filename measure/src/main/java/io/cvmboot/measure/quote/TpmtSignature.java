@@ -19,6 +19,25 @@ public record TpmtSignature(int sigAlg, HashAlgorithm hash, byte[] ecdsaR, byte[
         rsaSignature = rsaSignature.clone();
     }
 
+    // Records compare arrays by reference; this one compares the bytes.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TpmtSignature t && t.sigAlg == sigAlg && t.hash == hash
+                && java.util.Arrays.equals(t.ecdsaR, ecdsaR) && java.util.Arrays.equals(t.ecdsaS, ecdsaS)
+                && java.util.Arrays.equals(t.rsaSignature, rsaSignature);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(sigAlg, hash, java.util.Arrays.hashCode(ecdsaR), java.util.Arrays.hashCode(ecdsaS),
+                java.util.Arrays.hashCode(rsaSignature));
+    }
+
+    @Override
+    public String toString() {
+        return String.format("TpmtSignature[sigAlg=0x%04x, hash=%s]", sigAlg, hash.label());
+    }
+
     public static TpmtSignature parse(String inputName, byte[] bytes) throws MeasureException {
         TpmReader r = new TpmReader(inputName, bytes);
         int alg = r.u16("sigAlg");

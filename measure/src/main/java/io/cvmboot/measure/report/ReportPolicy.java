@@ -46,7 +46,8 @@ public record ReportPolicy(
                 throw new IllegalArgumentException("report version " + v + " is not supported (2..5)");
             }
         }
-        measurements = new TreeSet<>(measurements.stream().map(m -> hex("measurement", m, 48)).toList());
+        measurements = java.util.Collections.unmodifiableSortedSet(
+                new TreeSet<>(measurements.stream().map(m -> hex("measurement", m, 48)).toList()));
         reportData = reportData.map(v -> hex("report data", v, 64));
         hostData = hostData.map(v -> hex("host data", v, 32));
         idKeyDigest = idKeyDigest.map(v -> hex("ID key digest", v, 48));
