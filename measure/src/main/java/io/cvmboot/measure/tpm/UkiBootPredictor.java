@@ -301,9 +301,9 @@ public final class UkiBootPredictor {
             c.put(bank, Stage1Pcrs.eventDigest(bank, config));
         }
         events.add(new PredictedEvent(Stage1Pcrs.STAGE2_PCR, TcgEventType.EV_IPL, s,
-                "stage1: stage2 binary (" + stage2.length + " bytes)"));
+                "stage1: H(stage2 binary, " + stage2.length + " bytes), extended by stage1 with TPM2_PCR_Extend (not in the firmware log)"));
         events.add(new PredictedEvent(Stage1Pcrs.CONFIG_PCR, TcgEventType.EV_IPL, c,
-                "stage1: config (" + config.length + " bytes)"));
+                "stage1: H(config, " + config.length + " bytes), extended by stage1 with TPM2_PCR_Extend (not in the firmware log)"));
     }
 
     private static void firmwareEvents(UkiBootInputs in, List<HashAlgorithm> banks, SortedSet<Integer> predicted,
