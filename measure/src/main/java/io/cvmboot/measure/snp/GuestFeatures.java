@@ -3,7 +3,7 @@ package io.cvmboot.measure.snp;
 import java.math.BigInteger;
 
 /**
- * SEV_FEATURES of the VMSA (AMD64 APM Vol 2, 15.35.2 "SEV_FEATURES", Table 15-37): bit 0
+ * SEV_FEATURES of the VMSA (AMD64 APM Vol 2, Appendix B, Table B-4, offset 0x3B0): bit 0
  * SNPActive, 5 DebugSwap, and so on. The reference default is {@link #DEFAULT} (0x1); KVM 6.6/6.7
  * hosts with debug_swap need 0x21.
  *

@@ -43,6 +43,11 @@ public final class SevMetadata {
             throw new MeasureException(source + ": wrong SEV metadata version: expected 1, found " + version);
         }
         long count = LittleEndian.u32(image, s + 12);
+        long declared = LittleEndian.u32(image, s + 4);
+        if (declared < HEADER_LENGTH + count * ITEM_LENGTH) {
+            throw new MeasureException(source + ": SEV metadata size " + declared + " is too small for its " + count
+                    + " sections (expected at least " + (HEADER_LENGTH + count * ITEM_LENGTH) + ")");
+        }
         if (start + HEADER_LENGTH + count * ITEM_LENGTH > image.length) {
             throw new MeasureException(source + ": SEV metadata claims " + count + " sections, more than fit in the image");
         }
