@@ -16,8 +16,7 @@ import java.util.List;
  *
  * <p>The JVM needs glibc: the files of {@link #GLIBC_LIBRARIES}, taken from the pinned Debian
  * {@code libc6} .deb (bookworm 2.36-9+deb12u*), at the same paths in the initrd, plus the symlink
- * {@code /lib64/ld-linux-x86-64.so.2 -> /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2} (the ELF
- * interpreter path written in {@code bin/java}). Also wanted: {@code /etc/ssl/certs/ca-certificates.crt}
+ * the {@link #SYMLINKS} (ELF interpreter, libjli.so). Also wanted: {@code /etc/ssl/certs/ca-certificates.crt}
  * (Debian {@code ca-certificates}) for https stage2 URLs, and {@code /stage1/init.properties} naming
  * the NIC modules and the address.
  */
@@ -46,6 +45,16 @@ public final class Stage1Layout {
             "/lib/x86_64-linux-gnu/librt.so.1");
     /** The ELF interpreter path; a symlink to the libc6 file above. */
     public static final String ELF_INTERPRETER = "/lib64/ld-linux-x86-64.so.2";
+
+    /**
+     * Symlinks the initrd needs (path → target). bin/java finds libjli.so through its RUNPATH
+     * {@code $ORIGIN/../lib}, and ld.so resolves $ORIGIN by reading /proc/self/exe, which is not
+     * mounted when the kernel starts init; a link in ld.so's built-in search directory finds it
+     * without /proc. (The launcher then locates the runtime from argv[0], which is absolute.)
+     */
+    public static final java.util.Map<String, String> SYMLINKS = java.util.Map.of(
+            ELF_INTERPRETER, "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+            "/lib/x86_64-linux-gnu/libjli.so", RUNTIME + "/lib/libjli.so");
 
     private Stage1Layout() {}
 

@@ -44,7 +44,9 @@ public final class Stage1Initrd {
             Assumptions.assumeTrue(Files.isRegularFile(host), "host glibc file " + lib + " absent (not Debian bookworm?)");
             b.addFile(lib, 0755, Files.readAllBytes(host.toRealPath()));
         }
-        b.addSymlink(Stage1Layout.ELF_INTERPRETER, "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2");
+        for (var link : Stage1Layout.SYMLINKS.entrySet()) {
+            b.addSymlink(link.getKey(), link.getValue());
+        }
         StringBuilder modules = new StringBuilder();
         for (String m : NIC_MODULES) {
             String inInitrd = "/lib/modules/" + TestKernel.RELEASE + "/" + m;
