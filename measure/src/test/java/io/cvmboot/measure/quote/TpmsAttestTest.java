@@ -9,6 +9,7 @@ import io.cvmboot.measure.Digest.HashAlgorithm;
 import io.cvmboot.measure.MeasureException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,39 @@ class TpmsAttestTest {
             assertEquals(34, p.name().length);
             // The SPKI tpm2_readpublic wrote is the same key.
             assertArrayEquals(QuoteFixtures.bytes(kind + "-ak.der"), p.key().getEncoded());
+        }
+    }
+
+    // Every proper prefix of a real structure is refused with a MeasureException naming the input:
+    // never an index or arithmetic exception, never a silent partial parse.
+    interface Parser {
+        void parse(String name, byte[] bytes) throws MeasureException;
+    }
+
+    @Test
+    void tpmsAttest_everyPrefixRefused() {
+        everyPrefixRefused(QuoteFixtures.bytes("rsa-attest.bin"), TpmsAttest::parse);
+    }
+
+    @Test
+    void tpmtSignature_everyPrefixRefused() {
+        everyPrefixRefused(QuoteFixtures.bytes("ecc-signature.bin"), TpmtSignature::parse);
+        everyPrefixRefused(QuoteFixtures.bytes("rsa-signature.bin"), TpmtSignature::parse);
+    }
+
+    @Test
+    void tpmtPublic_everyPrefixRefused() {
+        for (String kind : new String[] {"ecc", "rsa"}) {
+            byte[] tpm2b = QuoteFixtures.bytes(kind + "-ak.pub");
+            everyPrefixRefused(Arrays.copyOfRange(tpm2b, 2, tpm2b.length), TpmtPublic::parse);
+        }
+    }
+
+    private static void everyPrefixRefused(byte[] whole, Parser parser) {
+        for (int n = 0; n < whole.length; n++) {
+            byte[] prefix = Arrays.copyOf(whole, n);
+            MeasureException e = assertThrows(MeasureException.class, () -> parser.parse("input", prefix), "length " + n);
+            assertTrue(e.getMessage().startsWith("input: "), e.getMessage());
         }
     }
 }

@@ -284,6 +284,35 @@ class ReportVerifierTest {
     }
 
     @Test
+    void vlekWithPresentedAsvkAndArk_verifies_butNotWithTheVcekAsk() throws Exception {
+        ReportCertificates vlek = ReportFixtures.certs("trustee/test-vlek.der");
+        // go-sev-guest ships ASVK then ARK for Milan; ask_ark_milan.pem holds the VCEK-side ASK.
+        List<java.security.cert.X509Certificate> asvkArk = X509Certificates.parseAll("asvk",
+                ReportFixtures.bytes("go-sev-guest/ask_ark_milan_vlek.pem"));
+        ReportCertificates withAsvk = new ReportCertificates(vlek.signingKey(), Optional.of(asvkArk.get(0)),
+                Optional.of(asvkArk.get(1)));
+        AttestationReport report = ReportFixtures.report("trustee/test-vlek-report.bin");
+        assertTrue(AMD.verify(report, withAsvk, ReportFixtures.permissive(ReportFixtures.VALID_AT).build()).passed());
+        List<java.security.cert.X509Certificate> askArk = X509Certificates.parseAll("ask",
+                ReportFixtures.bytes("go-sev-guest/ask_ark_milan.pem"));
+        ReportCertificates withAsk = new ReportCertificates(vlek.signingKey(), Optional.of(askArk.get(0)),
+                Optional.of(askArk.get(1)));
+        VerificationResult r = AMD.verify(report, withAsk, ReportFixtures.permissive(ReportFixtures.VALID_AT).build());
+        assertEquals(List.of("chain.asvk"), r.failedNames());
+        assertTrue(r.failures().get(0).detail().contains("CN=SEV-VLEK-Milan"), r.failures().get(0).detail());
+    }
+
+    @Test
+    void turinVcekWithoutReport_extensionsDecoded() throws Exception {
+        // virtee/sev's Turin VCEK: structVersion 1, productName Turin, 8-byte hwID, fmcSPL present.
+        AmdKeyCertificate c = ReportFixtures.certs("virtee-sev/vcek_turin.der").signingKey();
+        assertEquals(1, c.structVersion());
+        assertEquals("Turin", c.productName().orElseThrow());
+        assertTrue(c.hasFmcSpl());
+        assertEquals(8, c.hwId().orElseThrow().length);
+    }
+
+    @Test
     void productConfiguredDifferently_failsCertProduct() throws Exception {
         VerificationResult r = AMD.verify(ReportFixtures.report("oak/milan_oc_release_report.bin"),
                 ReportFixtures.certs("oak/milan_oc_release_vcek.der"),
