@@ -115,6 +115,29 @@ class EventLogParserTest {
         assertTrue(e.getMessage().contains("extends PCR 24"), e.getMessage());
     }
 
+    @Test
+    void randomDamage_eitherParsesOrFailsWithMeasureException() {
+        // Any damage must end in a clean MeasureException (exit 2), never an unchecked exception.
+        byte[] good = TpmTestResources.read(GOOD);
+        java.util.Random random = new java.util.Random(20261122); // fixed seed: reproducible
+        for (int i = 0; i < 1000; i++) {
+            byte[] damaged = random.nextBoolean()
+                    ? Arrays.copyOf(good, random.nextInt(good.length))
+                    : good.clone();
+            for (int flips = random.nextInt(4); flips >= 0 && damaged.length > 0; flips--) {
+                damaged[random.nextInt(damaged.length)] = (byte) random.nextInt(256);
+            }
+            try {
+                EventLog log = EventLogParser.parse("damaged", damaged);
+                EventLogReplay.replay(log);
+                log.events().forEach(EventDescription::of);
+            } catch (MeasureException expected) {
+                assertTrue(expected.getMessage().startsWith("damaged") || expected.getMessage().startsWith("event log"),
+                        expected.getMessage());
+            }
+        }
+    }
+
     static int firstEventOffset(byte[] log) {
         return 32 + le(log).getInt(28);
     }
