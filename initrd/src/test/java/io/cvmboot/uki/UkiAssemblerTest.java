@@ -232,9 +232,17 @@ class UkiAssemblerTest {
         ByteBuffer.wrap(stub).order(ByteOrder.LITTLE_ENDIAN)
                 .putInt(sbat.headerOffset() + PeSection.OFFSET_SIZE_OF_RAW_DATA, 0xe4);
         Uki uki = UkiAssembler.assemble(UkiSpec.builder().stub(stub).linux(resource("stub257.efi"))
-                .initrd(resource("initrd-a.bin")).build());
+                .initrd(resource("initrd-a.bin")).osRelease(resource("os-release")).build());
         PeImage pe = PeImage.parse("uki", uki.bytes());
         assertEquals(0x200, pe.section(".sbat").orElseThrow().sizeOfRawData());
         assertEquals(0, pe.section(".sdmagic").orElseThrow().pointerToRawData() % 0x200);
+        // Every section's data is where its header says. (ukify gets this case wrong: after realigning
+        // it splices the .sbat gap out of the file without moving later PointerToRawData; README.md.)
+        assertArrayEquals(parsed.rawData(parsed.section(".sdmagic").orElseThrow()),
+                pe.rawData(pe.section(".sdmagic").orElseThrow()));
+        assertArrayEquals(resource("os-release"), pe.sectionBytes(pe.section(".osrel").orElseThrow()));
+        assertArrayEquals(resource("initrd-a.bin"), pe.sectionBytes(pe.section(".initrd").orElseThrow()));
+        assertArrayEquals(resource("stub257.efi"), java.util.Arrays.copyOf(
+                pe.rawData(pe.section(".linux").orElseThrow()), resource("stub257.efi").length));
     }
 }
