@@ -64,6 +64,7 @@ public final class AuthenticodeSigner {
     static final String OBSOLETE = "<<<Obsolete>>>";
     /** Signers place the certificate table on a quadword boundary (Authenticode spec, "Attribute Certificate Table"). */
     private static final int CERT_ALIGNMENT = 8;
+    private static final int WIN_CERTIFICATE_HEADER = EmbeddedSignature.WIN_CERTIFICATE_HEADER_SIZE;
 
     private AuthenticodeSigner() {}
 
@@ -101,8 +102,6 @@ public final class AuthenticodeSigner {
         b.putInt(pe.checkSumOffset(), (int) PeChecksum.compute(out, pe.checkSumOffset()));
         return out;
     }
-
-    private static final int WIN_CERTIFICATE_HEADER = EmbeddedSignature.WIN_CERTIFICATE_HEADER_SIZE;
 
     private static byte[] signedData(Digest digest, SigningIdentity identity) throws ArtefactInputException {
         try {

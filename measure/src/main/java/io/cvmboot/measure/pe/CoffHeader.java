@@ -25,4 +25,5 @@ public record CoffHeader(
     public static final int OFFSET_POINTER_TO_SYMBOL_TABLE = 8;
     public static final int OFFSET_NUMBER_OF_SYMBOLS = 12;
     public static final int OFFSET_SIZE_OF_OPTIONAL_HEADER = 16;
+    public static final int OFFSET_CHARACTERISTICS = 18;
 }

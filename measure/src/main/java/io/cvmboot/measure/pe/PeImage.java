@@ -74,7 +74,7 @@ public final class PeImage {
                 u32(b, coffOffset + CoffHeader.OFFSET_POINTER_TO_SYMBOL_TABLE),
                 u32(b, coffOffset + CoffHeader.OFFSET_NUMBER_OF_SYMBOLS),
                 u16(b, coffOffset + CoffHeader.OFFSET_SIZE_OF_OPTIONAL_HEADER),
-                u16(b, coffOffset + 18));
+                u16(b, coffOffset + CoffHeader.OFFSET_CHARACTERISTICS));
         int opt = coffOffset + CoffHeader.SIZE;
         if (coff.sizeOfOptionalHeader() < 2 || opt + coff.sizeOfOptionalHeader() > data.length) {
             throw new MeasureException(inputName + ": PE optional header of " + coff.sizeOfOptionalHeader()
