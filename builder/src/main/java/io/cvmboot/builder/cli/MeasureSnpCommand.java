@@ -126,6 +126,13 @@ public final class MeasureSnpCommand implements Callable<Integer> {
     @Option(names = "--vars-file", paramLabel = "PATH", description = "OVMF_VARS file; only its size is used (snp:svsm).")
     Path varsFile;
 
+    @Option(names = "--dump-vmsa", description = "Write the measured VMSA pages to vmsa<N>.bin (seves, snp, snp:svsm).")
+    boolean dumpVmsa;
+
+    @Option(names = "--dump-vmsa-dir", paramLabel = "DIR",
+            description = "Where --dump-vmsa writes (default: the current directory; cvmboot extension).")
+    Path dumpVmsaDir;
+
     @Option(names = {"-v", "--verbose"}, description = "Print 'Calculated <MODE> guest measurement: <digest>'.")
     boolean verbose;
 
@@ -164,6 +171,9 @@ public final class MeasureSnpCommand implements Callable<Integer> {
         if (trace && !json) {
             throw new UserInputException("--trace needs --json");
         }
+        if (dumpVmsa && !guestMode.hasVmsas()) {
+            throw new UserInputException("--dump-vmsa is only available in modes seves, snp and snp:svsm");
+        }
         Map<String, Object> inputs = new LinkedHashMap<>();
         // The kernel and initrd SHA-256 are independent of the firmware pages: start them first so
         // that they run on the second core while this thread reads and hashes the firmware.
@@ -191,6 +201,9 @@ public final class MeasureSnpCommand implements Callable<Integer> {
             throw new UserInputException(e.getMessage(), e);
         }
         LaunchMeasurement m = LaunchDigestCalculator.compute(input, trace);
+        if (dumpVmsa) {
+            writeVmsaPages(input);
+        }
         PrintWriter out = out();
         if (json) {
             // When the chain was split, the firmware pages were counted outside this measurement.
@@ -200,6 +213,19 @@ public final class MeasureSnpCommand implements Callable<Integer> {
             out.println(formatted(m));
         }
         return ExitCodes.OK;
+    }
+
+    /** vmsa0.bin (BSP), vmsa1.bin, ... as the reference names them; each written whole, then renamed. */
+    private void writeVmsaPages(LaunchInput input) throws IOException, MeasureException {
+        Path dir = dumpVmsaDir != null ? dumpVmsaDir : Path.of("");
+        List<byte[]> pages = LaunchDigestCalculator.vmsaPages(input);
+        for (int i = 0; i < pages.size(); i++) {
+            Path target = dir.resolve("vmsa" + i + ".bin");
+            Path tmp = dir.resolve(".vmsa" + i + ".bin.tmp");
+            Files.write(tmp, pages.get(i));
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
     }
 
     private GuestMode parseMode() throws UserInputException {
@@ -520,10 +546,12 @@ public final class MeasureSnpCommand implements Callable<Integer> {
             VALUE_FLAGS.put("--svsm", (c, v) -> c.svsm = Path.of(v));
             VALUE_FLAGS.put("--vars-size", (c, v) -> c.varsSize = longValue("--vars-size", v));
             VALUE_FLAGS.put("--vars-file", (c, v) -> c.varsFile = Path.of(v));
+            VALUE_FLAGS.put("--dump-vmsa-dir", (c, v) -> c.dumpVmsaDir = Path.of(v));
             SWITCHES.put("-v", c -> c.verbose = true);
             SWITCHES.put("--verbose", c -> c.verbose = true);
             SWITCHES.put("--json", c -> c.json = true);
             SWITCHES.put("--trace", c -> c.trace = true);
+            SWITCHES.put("--dump-vmsa", c -> c.dumpVmsa = true);
         }
 
         private Lean() {}

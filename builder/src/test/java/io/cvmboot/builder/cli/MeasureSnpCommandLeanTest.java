@@ -73,8 +73,8 @@ class MeasureSnpCommandLeanTest {
 
     @Test
     void unknownFlagOrBadNumber_isBadUsage() {
-        assertEquals(2, lean(List.of("--mode", "snp", "--dump-vmsa")));
-        assertEquals("builder snp: Unknown option: '--dump-vmsa'", err.toString().strip());
+        assertEquals(2, lean(List.of("--mode", "snp", "--dump-vmsa-to")));
+        assertEquals("builder snp: Unknown option: '--dump-vmsa-to'", err.toString().strip());
         assertEquals(2, lean(List.of("--mode", "snp", "--vcpus", "four")));
         assertTrue(err.toString().startsWith("builder snp: --vcpus: expected an integer, found 'four'"), err::toString);
     }

@@ -149,6 +149,26 @@ class MeasureSnpCommandTest {
         assertEquals("VMSA", t.get(t.size() - 1).get("type").asText());
     }
 
+    @Test
+    void dumpVmsa_writesThePagesTheReferenceDumps(@TempDir Path dir) throws Exception {
+        JsonNode ref = null;
+        for (JsonNode v : vectors().get("vmsaPages")) {
+            if (v.get("name").asText().equals("vmsa_qemu_milan_gf0x21_snp")) {
+                ref = v;
+            }
+        }
+        assertEquals(0, snp("--mode", "snp", "--vcpus", "3", "--vcpu-type", "EPYC-Milan", "--guest-features", "0x21",
+                "--ovmf", AMDSEV.toString(), "--dump-vmsa", "--dump-vmsa-dir", dir.toString()), err::toString);
+        var sha384 = java.security.MessageDigest.getInstance("SHA-384");
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        assertEquals(ref.get("bspSha384").asText(), hex.formatHex(sha384.digest(Files.readAllBytes(dir.resolve("vmsa0.bin")))));
+        assertEquals(ref.get("apSha384").asText(), hex.formatHex(sha384.digest(Files.readAllBytes(dir.resolve("vmsa1.bin")))));
+        assertEquals(ref.get("apSha384").asText(), hex.formatHex(sha384.digest(Files.readAllBytes(dir.resolve("vmsa2.bin")))));
+        try (var files = Files.list(dir)) {
+            assertEquals(3, files.count()); // no temporary files left behind
+        }
+    }
+
     // ---- bad input: one line on stderr naming the file or flag, exit 2 -------------------------
 
     private String badInput(String... args) {

@@ -65,22 +65,17 @@ public final class LaunchDigestCalculator {
                     + " SNP_KERNEL_HASHES section, so the kernel, initrd and cmdline would not be measured (use an"
                     + " AmdSev OVMF build; sections found: " + fw.sections() + ")");
         }
-        long apEip = requireApResetEip(fw, in.vcpus());
+        VmsaPair pages = vmsaPair(in);
         Optional<Long> hashesGpa = updateMetadataPages(chain, fw, in.kernelHashes(), in.vmm());
-        long features = in.guestFeatures().value();
-        long rdx = in.signature().map(VcpuSignature::value).orElse(0L);
-        List<Digest> vmsaDigests = vmsas(chain, VmsaPage.forVcpu(in.vmm(), VmsaPage.BSP_EIP, rdx, features),
-                VmsaPage.forVcpu(in.vmm(), apEip, rdx, features), in.vcpus());
+        List<Digest> vmsaDigests = vmsas(chain, pages.bsp(), pages.ap(), in.vcpus());
         return new LaunchMeasurement(in.mode(), chain.digest(), Optional.of(firmwareDigest), in.kernelHashes(),
-                hashesGpa, Optional.of(apEip), vmsaDigests, chain.updates(), trace);
+                hashesGpa, Optional.of(pages.startAddress()), vmsaDigests, chain.updates(), trace);
     }
 
     private static LaunchMeasurement svsm(LaunchInput in, boolean traceWanted) throws MeasureException {
         OvmfImage fw = in.firmware();
         OvmfImage svsm = in.svsm().orElseThrow();
-        long entry = svsm.footerTable().u32(svsm.source(), OvmfFooterTable.SVSM_INFO)
-                .orElseThrow(() -> new MeasureException(svsm.source() + ": expected an SVSM_INFO entry ("
-                        + OvmfFooterTable.SVSM_INFO + ") in the footer table, found " + svsm.footerTable().guids()));
+        VmsaPair pages = vmsaPair(in);
         List<PageUpdate> trace = new ArrayList<>();
         LaunchDigestChain chain = LaunchDigestChain.start(traceWanted ? trace::add : null);
         chain.updateNormalPages(fw.gpa(), fw.bytesNoCopy(), 0, fw.length());
@@ -88,11 +83,9 @@ public final class LaunchDigestCalculator {
         chain.updateNormalPages(svsm.gpa(), svsm.bytesNoCopy(), 0, svsm.length());
         // Only the SVSM's own metadata is processed (the firmware's is the SVSM's business at run time).
         updateMetadataPages(chain, svsm, Optional.empty(), VmmType.QEMU);
-        long rip = svsm.gpa() + entry;
-        byte[] page = VmsaPage.forSvsm(rip, in.signature().orElseThrow().value());
-        List<Digest> vmsaDigests = vmsas(chain, page, page, in.vcpus());
+        List<Digest> vmsaDigests = vmsas(chain, pages.bsp(), pages.ap(), in.vcpus());
         return new LaunchMeasurement(in.mode(), chain.digest(), Optional.of(firmwareDigest), Optional.empty(),
-                Optional.empty(), Optional.of(rip), vmsaDigests, chain.updates(), trace);
+                Optional.empty(), Optional.of(pages.startAddress()), vmsaDigests, chain.updates(), trace);
     }
 
     /** SNP metadata sections in table order; returns the kernel-hashes page GPA when one was measured. */
@@ -164,6 +157,48 @@ public final class LaunchDigestCalculator {
         return List.of(bspDigest, apDigest);
     }
 
+    /**
+     * The VMSA page of every vCPU, BSP first, exactly as measured (what sev-snp-measure's
+     * {@code --dump-vmsa} writes); empty for modes without VMSAs.
+     */
+    public static List<byte[]> vmsaPages(LaunchInput in) throws MeasureException {
+        if (!in.mode().hasVmsas()) {
+            return List.of();
+        }
+        VmsaPair pair = vmsaPair(in);
+        List<byte[]> pages = new ArrayList<>(in.vcpus());
+        pages.add(pair.bsp());
+        for (int i = 1; i < in.vcpus(); i++) {
+            pages.add(pair.ap().clone());
+        }
+        return pages;
+    }
+
+    /**
+     * The BSP page and the page all APs share.
+     *
+     * @param startAddress the APs' reset EIP, or the SVSM entry point in snp:svsm mode
+     */
+    private record VmsaPair(byte[] bsp, byte[] ap, long startAddress) {}
+
+    private static VmsaPair vmsaPair(LaunchInput in) throws MeasureException {
+        long rdx = in.signature().map(VcpuSignature::value).orElse(0L);
+        if (in.mode() == GuestMode.SNP_SVSM) {
+            OvmfImage svsm = in.svsm().orElseThrow();
+            long entry = svsm.footerTable().u32(svsm.source(), OvmfFooterTable.SVSM_INFO)
+                    .orElseThrow(() -> new MeasureException(svsm.source() + ": expected an SVSM_INFO entry ("
+                            + OvmfFooterTable.SVSM_INFO + ") in the footer table, found " + svsm.footerTable().guids()));
+            long rip = svsm.gpa() + entry;
+            byte[] page = VmsaPage.forSvsm(rip, rdx);
+            return new VmsaPair(page, page, rip);
+        }
+        long apEip = requireApResetEip(in.firmware(), in.vcpus());
+        // SEV-ES has no SEV_FEATURES: guest features are not part of its VMSA.
+        long features = in.mode() == GuestMode.SEV_ES ? 0 : in.guestFeatures().value();
+        return new VmsaPair(VmsaPage.forVcpu(in.vmm(), VmsaPage.BSP_EIP, rdx, features),
+                VmsaPage.forVcpu(in.vmm(), apEip, rdx, features), apEip);
+    }
+
     private static long requireApResetEip(OvmfImage fw, int vcpus) throws MeasureException {
         long eip = fw.apResetEip().orElseThrow(() -> new MeasureException(fw.source()
                 + ": expected a SEV-ES reset block entry (" + OvmfFooterTable.SEV_ES_RESET_BLOCK
@@ -193,12 +228,10 @@ public final class LaunchDigestCalculator {
         List<Digest> vmsaDigests = List.of();
         Optional<Long> apEipOut = Optional.empty();
         if (in.mode() == GuestMode.SEV_ES) {
-            long apEip = requireApResetEip(fw, in.vcpus());
-            apEipOut = Optional.of(apEip);
-            long rdx = in.signature().map(VcpuSignature::value).orElse(0L);
-            // SEV-ES has no SEV_FEATURES: guest features are not part of its VMSA.
-            byte[] bsp = VmsaPage.forVcpu(in.vmm(), VmsaPage.BSP_EIP, rdx, 0);
-            byte[] ap = VmsaPage.forVcpu(in.vmm(), apEip, rdx, 0);
+            VmsaPair pages = vmsaPair(in);
+            apEipOut = Optional.of(pages.startAddress());
+            byte[] bsp = pages.bsp();
+            byte[] ap = pages.ap();
             sha256.update(bsp);
             for (int i = 1; i < in.vcpus(); i++) {
                 sha256.update(ap);
