@@ -43,16 +43,15 @@ public final class QuoteVerifier {
         TpmtSignature sig = TpmtSignature.parse("quote.signature (TPMT_SIGNATURE)", evidence.signature());
         List<Check> checks = new ArrayList<>();
         Authenticity auth = new Authenticity(evidence, ak, sig);
-        List<java.util.function.Supplier<Check>> steps = List.of(auth::akKey, auth::akSpki, auth::signature,
-                auth::generated, auth::selection, auth::pcrDigest);
-        List<String> names = List.of("ak.public", "ak.spki", "quote.signature", "quote.generated", "quote.selection",
-                "quote.pcr-digest");
+        List<Step> steps = List.of(new Step("ak.public", auth::akKey), new Step("ak.spki", auth::akSpki),
+                new Step("quote.signature", auth::signature), new Step("quote.generated", auth::generated),
+                new Step("quote.selection", auth::selection), new Step("quote.pcr-digest", auth::pcrDigest));
         for (int i = 0; i < steps.size(); i++) {
-            Check c = steps.get(i).get();
+            Check c = steps.get(i).check().get();
             checks.add(c);
             if (!c.isPassed()) {
-                for (String later : names.subList(i + 1, names.size())) {
-                    checks.add(Check.notChecked(later, c.name() + " failed"));
+                for (Step later : steps.subList(i + 1, steps.size())) {
+                    checks.add(Check.notChecked(later.name(), c.name() + " failed"));
                 }
                 checks.add(Check.notChecked("quoted values", "the quote is not authentic"));
                 return new VerificationResult(checks);
@@ -67,6 +66,9 @@ public final class QuoteVerifier {
         checks.addAll(predicted(expected.predicted(), bank, quoted));
         return new VerificationResult(checks);
     }
+
+    /** One ordered authenticity check and the name it reports under. */
+    private record Step(String name, java.util.function.Supplier<Check> check) {}
 
     private static final class Authenticity {
         private final QuoteEvidence evidence;

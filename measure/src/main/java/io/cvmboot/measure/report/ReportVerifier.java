@@ -1,6 +1,5 @@
 package io.cvmboot.measure.report;
 
-import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.Signature;
@@ -241,8 +240,8 @@ public final class ReportVerifier {
             } catch (GeneralSecurityException e) {
                 return Check.failed(name, "ECDSA P-384 signature cannot be checked: " + e.getMessage());
             }
-            return Check.passed(name, "ECDSA P-384/SHA-384 by the " + leaf.kind() + " (r=" + new BigInteger(1,
-                    Arrays.copyOf(p1363, P384_SCALAR_SIZE)).toString(16).substring(0, 8) + "…)");
+            return Check.passed(name, "ECDSA P-384/SHA-384 by the " + leaf.kind() + " (r=" + HEX.formatHex(p1363, 0, 4)
+                    + "…)");
         }
 
         private Check signingKey() {
