@@ -6,13 +6,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -29,35 +26,32 @@ public final class PackageFetcher implements AutoCloseable {
     /** The largest .deb accepted; the pinned kernel is 27 MB, the largest bookworm .debs are ~1 GB. */
     public static final long DEFAULT_MAX_BYTES = 512L * 1024 * 1024;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(20);
-    /** How long to wait for the response headers (not for the whole body). */
-    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+    /** The longest the mirror may stay silent, before the headers or in the middle of the body. */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+    private static final String USER_AGENT = "cvmboot-builder";
     /** A progress event every this many bytes. */
     public static final long PROGRESS_STEP = 4L * 1024 * 1024;
 
     private final MirrorSet mirrors;
     private final DebCache cache;
     private final long maxBytes;
-    private final Duration responseTimeout;
-    private final HttpClient http;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
 
     public PackageFetcher(MirrorSet mirrors, DebCache cache) {
-        this(mirrors, cache, DEFAULT_MAX_BYTES, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT);
+        this(mirrors, cache, DEFAULT_MAX_BYTES, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
     }
 
     public PackageFetcher(MirrorSet mirrors, DebCache cache, long maxBytes, Duration connectTimeout,
-            Duration responseTimeout) {
+            Duration readTimeout) {
         if (maxBytes <= 0) {
             throw new IllegalArgumentException("size limit must be positive, got " + maxBytes);
         }
         this.mirrors = mirrors;
         this.cache = cache;
         this.maxBytes = maxBytes;
-        this.responseTimeout = responseTimeout;
-        // NORMAL follows redirects but never from https to http.
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+        this.connectTimeout = connectTimeout;
+        this.readTimeout = readTimeout;
     }
 
     public DebCache cache() {
@@ -142,10 +136,16 @@ public final class PackageFetcher implements AutoCloseable {
     }
 
     /** A response body and its announced length (-1 when unknown). */
-    private record Body(InputStream in, long length) implements AutoCloseable {
+    private record Body(InputStream in, long length, HttpURLConnection connection) implements AutoCloseable {
         @Override
         public void close() throws IOException {
-            in.close();
+            try {
+                in.close();
+            } finally {
+                if (connection != null) {
+                    connection.disconnect();
+                }
+            }
         }
     }
 
@@ -153,40 +153,46 @@ public final class PackageFetcher implements AutoCloseable {
         if (url.getScheme().equals("file")) {
             Path file = Path.of(url);
             try {
-                return new Body(Files.newInputStream(file), Files.size(file));
+                return new Body(Files.newInputStream(file), Files.size(file), null);
             } catch (NoSuchFileException e) {
                 throw new MirrorException("package " + pin.label() + ": no such file " + file, e);
             }
         }
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(responseTimeout).GET().build();
-        HttpResponse<InputStream> response;
+        // HttpURLConnection rather than java.net.http: only it has a read timeout on a streamed
+        // body, and a mirror that stalls mid-download must fail, not hang the build.
+        HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
+        connection.setConnectTimeout(Math.toIntExact(connectTimeout.toMillis()));
+        connection.setReadTimeout(Math.toIntExact(readTimeout.toMillis()));
+        connection.setInstanceFollowRedirects(true); // never across http/https
+        connection.setRequestProperty("User-Agent", USER_AGENT);
+        int status;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpConnectTimeoutException e) {
-            throw new MirrorException("cannot reach the mirror for package " + pin.label() + ": connecting to "
-                    + url.getHost() + " timed out (" + url + ")", e);
+            status = connection.getResponseCode();
+        } catch (SocketTimeoutException e) {
+            connection.disconnect();
+            throw new MirrorException("mirror did not answer for package " + pin.label() + " within "
+                    + connectTimeout.plus(readTimeout).toSeconds() + " s (" + url + ")", e);
         } catch (ConnectException e) {
+            connection.disconnect();
             throw new MirrorException("cannot reach the mirror for package " + pin.label() + ": connection to "
                     + authority(url) + " refused or failed (" + url + ")", e);
-        } catch (HttpTimeoutException e) {
-            throw new MirrorException("mirror did not answer for package " + pin.label() + " within "
-                    + responseTimeout.toSeconds() + " s (" + url + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MirrorException("download of package " + pin.label() + " was interrupted (" + url + ")", e);
-        } catch (IOException | UnresolvedAddressException e) {
+        } catch (UnknownHostException e) {
+            connection.disconnect();
+            throw new MirrorException("cannot reach the mirror for package " + pin.label() + ": unknown host "
+                    + url.getHost() + " (" + url + ")", e);
+        } catch (IOException e) {
+            connection.disconnect();
             throw new MirrorException("cannot reach the mirror for package " + pin.label() + " at " + url + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+                    + e.getMessage(), e);
         }
-        if (response.statusCode() != 200) {
-            response.body().close();
-            String hint = response.statusCode() == 404
+        if (status != HttpURLConnection.HTTP_OK) {
+            connection.disconnect();
+            String hint = status == HttpURLConnection.HTTP_NOT_FOUND
                     ? "; check the pool path, or use a snapshot.debian.org mirror for versions Debian has removed" : "";
-            throw new MirrorException("mirror answered HTTP " + response.statusCode() + " for package " + pin.label()
+            throw new MirrorException("mirror answered HTTP " + status + " for package " + pin.label()
                     + " (" + url + ")" + hint);
         }
-        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        return new Body(response.body(), length);
+        return new Body(connection.getInputStream(), connection.getContentLengthLong(), connection);
     }
 
     private static String authority(URI url) {
@@ -195,6 +201,6 @@ public final class PackageFetcher implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
+        // Nothing held between downloads; AutoCloseable so callers need not change if that changes.
     }
 }

@@ -41,8 +41,6 @@ class PackageFetcherTest {
     private HttpServer server;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
-    /** When set, the server announces the full length but sends only this many bytes. */
-    private volatile int truncateTo = -1;
     private final byte[] deb = debBytes(300_000);
 
     @BeforeEach
@@ -70,9 +68,7 @@ class PackageFetcherTest {
         }
         exchange.sendResponseHeaders(200, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body, 0, truncateTo >= 0 ? truncateTo : body.length);
-        } catch (IOException expected) {
-            // a truncated body: the server refuses to finish the exchange and drops the connection
+            out.write(body);
         }
     }
 
@@ -148,14 +144,73 @@ class PackageFetcherTest {
 
     @Test
     void truncatedBody_isAMirrorErrorAndNothingIsCached() throws Exception {
-        truncateTo = 100_000;
-        try (var fetcher = fetcher(mirror())) {
+        try (var broken = new RawMirror(deb.length, 100_000, false);
+                var fetcher = fetcher(broken.mirrors())) {
             var ex = assertThrows(MirrorException.class, () -> fetcher.fetch(pin(deb), FetchListener.NONE));
             assertTrue(ex.getMessage().startsWith("download of package hello 2.10-3 (amd64) from http://"),
                     ex.getMessage());
-            assertTrue(ex.getMessage().contains("broke off after"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("broke off after 100000 of 300000 bytes"), ex.getMessage());
         }
         assertEquals(List.of(), cacheContents());
+    }
+
+    @Test
+    void stalledMirror_failsAfterTheReadTimeout() throws Exception {
+        try (var stalled = new RawMirror(deb.length, 50_000, true);
+                var fetcher = new PackageFetcher(stalled.mirrors(), new DebCache(tmp.resolve("cache")),
+                        PackageFetcher.DEFAULT_MAX_BYTES, Duration.ofSeconds(5), Duration.ofMillis(500))) {
+            var ex = assertThrows(MirrorException.class, () -> fetcher.fetch(pin(deb), FetchListener.NONE));
+            assertTrue(ex.getMessage().contains("broke off after 50000 of 300000 bytes: Read timed out"), ex.getMessage());
+        }
+        assertEquals(List.of(), cacheContents());
+    }
+
+    /**
+     * A one-shot HTTP/1.1 server that announces {@code length} bytes, sends {@code sent} of them,
+     * then drops the connection or (stall) keeps it open without sending more. com.sun.net.httpserver
+     * cannot do either: it keeps a short response's connection alive.
+     */
+    private static final class RawMirror implements AutoCloseable {
+        private final ServerSocket socket;
+        private final Thread thread;
+
+        RawMirror(int length, int sent, boolean stall) throws IOException {
+            socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            thread = Thread.ofVirtual().start(() -> {
+                try (var client = socket.accept()) {
+                    var in = client.getInputStream();
+                    // Read the request up to its blank line.
+                    for (int state = 0; state < 4; ) {
+                        int b = in.read();
+                        if (b < 0) {
+                            return;
+                        }
+                        state = (b == '\r' && state % 2 == 0) || (b == '\n' && state % 2 == 1) ? state + 1 : 0;
+                    }
+                    var out = client.getOutputStream();
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + length + "\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    out.write(new byte[sent]);
+                    out.flush();
+                    if (stall) {
+                        Thread.sleep(10_000);
+                    }
+                } catch (IOException | InterruptedException ignored) {
+                    // the test is over
+                }
+            });
+        }
+
+        MirrorSet mirrors() {
+            URI base = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/debian");
+            return new MirrorSet(base, base);
+        }
+
+        @Override
+        public void close() throws IOException {
+            thread.interrupt();
+            socket.close();
+        }
     }
 
     @Test
