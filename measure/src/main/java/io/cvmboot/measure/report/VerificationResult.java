@@ -24,9 +24,4 @@ public record VerificationResult(List<Check> checks) {
     public List<String> failedNames() {
         return failures().stream().map(Check::name).toList();
     }
-
-    /** Appends {@code other}'s checks after this one's. */
-    public VerificationResult plus(VerificationResult other) {
-        return new VerificationResult(java.util.stream.Stream.concat(checks.stream(), other.checks.stream()).toList());
-    }
 }
