@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.cvmboot.builder.qemu.BootResult;
 import io.cvmboot.builder.qemu.Qemu;
 import io.cvmboot.builder.qemu.QemuSpec;
+import io.cvmboot.builder.qemu.Swtpm;
 import io.cvmboot.builder.testing.TestKernel;
 import io.cvmboot.initrd.Compression;
 import io.cvmboot.initrd.InitrdBuilder;
 import io.cvmboot.initrd.InitrdImage;
 import io.cvmboot.measure.Digest.HashAlgorithm;
+import io.cvmboot.measure.pe.Authenticode;
 import io.cvmboot.uki.AuthenticodeSigner;
 import io.cvmboot.uki.SigningIdentity;
 import io.cvmboot.uki.UkiAssembler;
@@ -22,6 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,6 +80,45 @@ class UkiBootTest {
     }
 
     @Test
+    void uki_firmwareMeasuresOurAuthenticodeDigestIntoEventLog() throws Exception {
+        assumeTrue(Swtpm.available(), "swtpm not installed (Debian: apt-get install swtpm swtpm-tools)");
+        BootResult r;
+        try (Swtpm tpm = Swtpm.start(dir.resolve("tpm"))) {
+            r = boot(uki, OVMF_CODE, OVMF_VARS, false, tpm);
+        }
+        assertGuestRan(r);
+        byte[] log = eventLog(r);
+        // OVMF extends PCR 4 with the image's Authenticode digest (EV_EFI_BOOT_SERVICES_APPLICATION):
+        // our digest of the UKI must appear verbatim in the firmware's own log.
+        byte[] sha256 = Authenticode.digest("uki.efi", uki, HashAlgorithm.SHA256).bytes();
+        assertTrue(indexOf(log, sha256) >= 0, "firmware log lacks Authenticode sha256 " + HexFormat.of().formatHex(sha256));
+        // Bad variant: the plain file hash is not what the firmware measures.
+        byte[] fileHash = io.cvmboot.measure.Digest.compute(HashAlgorithm.SHA256, uki).bytes();
+        assertEquals(-1, indexOf(log, fileHash));
+    }
+
+    private static byte[] eventLog(BootResult r) {
+        List<String> lines = r.serialLines();
+        int begin = lines.indexOf("CVMBOOT-EVENTLOG-BEGIN");
+        int end = lines.indexOf("CVMBOOT-EVENTLOG-END");
+        assertTrue(begin >= 0 && end > begin, "no event log printed\n" + tail(r.serial()));
+        return Base64.getMimeDecoder().decode(String.join("", lines.subList(begin + 1, end)));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
     void signedUki_bootsUnderSecureBoot() throws Exception {
         SigningIdentity snakeoil = snakeoil();
         byte[] signed = AuthenticodeSigner.sign("uki.efi", uki, snakeoil, HashAlgorithm.SHA256);
@@ -106,14 +149,21 @@ class UkiBootTest {
     }
 
     private BootResult boot(byte[] image, Path code, Path vars, boolean secureBoot) throws Exception {
+        return boot(image, code, vars, secureBoot, null);
+    }
+
+    private BootResult boot(byte[] image, Path code, Path vars, boolean secureBoot, Swtpm tpm) throws Exception {
         Path boot = Files.createDirectories(dir.resolve("esp/EFI/BOOT"));
         Files.write(boot.resolve("BOOTX64.EFI"), image);
-        QemuSpec spec = QemuSpec.builder()
+        QemuSpec.Builder builder = QemuSpec.builder()
                 .ovmf(code, vars)
                 .secureBoot(secureBoot)
                 .esp(dir.resolve("esp"))
-                .memoryMiB(1024)
-                .build();
+                .memoryMiB(1024);
+        if (tpm != null) {
+            builder.tpm(tpm);
+        }
+        QemuSpec spec = builder.build();
         // Stop at the guest's last line, or when the firmware refuses the image.
         return Qemu.boot(spec, Duration.ofMinutes(8),
                 line -> line.contains("CVMBOOT-UKI-DONE") || line.contains("No bootable option or device was found"));
@@ -149,6 +199,13 @@ class UkiBootTest {
                 // systemd-stub sets StubInfo in its vendor GUID namespace (pcr-prediction.md 6.3).
                 "if /bin/busybox ls /sys/firmware/efi/efivars/ | /bin/busybox grep -q '^StubInfo-4a67b082'; then s=yes; else s=no; fi",
                 "echo \"CVMBOOT-UKI stubinfo=$s\"",
+                // With a TPM, print the firmware's event log for the PCR 4 check.
+                "/bin/busybox mount -t securityfs securityfs /sys/kernel/security",
+                "if [ -r /sys/kernel/security/tpm0/binary_bios_measurements ]; then",
+                "  echo CVMBOOT-EVENTLOG-BEGIN",
+                "  /bin/busybox base64 /sys/kernel/security/tpm0/binary_bios_measurements",
+                "  echo CVMBOOT-EVENTLOG-END",
+                "fi",
                 "echo CVMBOOT-UKI-DONE",
                 "/bin/busybox poweroff -f",
                 "");
