@@ -43,6 +43,20 @@ public final class LaunchDigestCalculator {
         return chain.digest();
     }
 
+    /**
+     * SNP launch digests for 1, 2, ..., {@code in.vcpus()} vCPUs from one chain: the VMSAs come
+     * last, so the digest for n vCPUs is a step of the chain for more. Element i is the digest for
+     * i + 1 vCPUs (what a verifier accepting several VM sizes needs).
+     */
+    public static List<Digest> launchDigestsPerVcpuCount(LaunchInput in) throws MeasureException {
+        if (in.mode() != GuestMode.SNP && in.mode() != GuestMode.SNP_SVSM) {
+            throw new IllegalArgumentException("per-vCPU digests are defined for modes snp and snp:svsm, not "
+                    + in.mode().cliName());
+        }
+        List<PageUpdate> steps = compute(in, true).trace();
+        return steps.subList(steps.size() - in.vcpus(), steps.size()).stream().map(PageUpdate::launchDigest).toList();
+    }
+
     private static LaunchMeasurement snp(LaunchInput in, boolean traceWanted) throws MeasureException {
         OvmfImage fw = in.firmware();
         List<PageUpdate> trace = new ArrayList<>();

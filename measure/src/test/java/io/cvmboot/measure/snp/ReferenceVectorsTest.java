@@ -58,6 +58,23 @@ class ReferenceVectorsTest {
         assertEquals("0.0.13", DOC.get("tools").has("v0.0.13") ? "0.0.13" : "?");
     }
 
+    @Test
+    void perVcpuDigests_fromOneChain_matchReferenceFor1To512() throws Exception {
+        Map<Integer, String> expected = new HashMap<>();
+        for (JsonNode v : DOC.get("vectors")) {
+            String name = v.get("name").asText();
+            if (name.startsWith("snp_amdsev_epycv4_") && name.endsWith("vcpu")) {
+                expected.put(v.get("args").get("vcpus").asInt(), v.get("stdout").asText());
+            }
+        }
+        assertEquals(java.util.Set.of(1, 2, 4, 64, 512), expected.keySet());
+        JsonNode args = new ObjectMapper().readTree("{\"mode\":\"snp\",\"ovmf\":\"OVMF.amdsev.sid.fd\","
+                + "\"vcpus\":512,\"vcpuType\":\"EPYC-v4\"}");
+        List<Digest> all = LaunchDigestCalculator.launchDigestsPerVcpuCount(input(args));
+        assertEquals(512, all.size());
+        expected.forEach((n, hex) -> assertEquals(hex, all.get(n - 1).hex(), n + " vCPUs"));
+    }
+
     @TestFactory
     Stream<DynamicTest> digest_matchesReference() {
         List<DynamicTest> tests = new ArrayList<>();
