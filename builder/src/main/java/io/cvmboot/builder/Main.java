@@ -70,6 +70,8 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
+        // '--cmdline @FILE' is ours to interpret (the uki command reads the file), not an argument file.
+        cli.setExpandAtFiles(false);
         cli.setExecutionExceptionHandler(ExitCodes::handle);
         cli.setParameterExceptionHandler((ex, argv) -> {
             ex.getCommandLine().getErr().println("builder: " + ex.getMessage());

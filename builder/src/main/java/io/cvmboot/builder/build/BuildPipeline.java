@@ -70,14 +70,15 @@ public final class BuildPipeline {
         ResolvedFile kernel = resolve("kernel", spec.kernel(), used);
         ResolvedFile firmware = resolve("firmware", spec.firmware(), used);
         ResolvedFile stub = resolve("stub", spec.stub(), used);
-        ResolvedFile busybox = resolve("busybox", spec.busybox(), used);
+        ResolvedFile busybox = spec.busybox() == null ? null : resolve("busybox", spec.busybox(), used);
         List<ResolvedFile> modules = new ArrayList<>();
         for (FileRef m : spec.kernelModules()) {
             modules.add(resolve("module", m, used));
         }
-        List<ResolvedFile> libraries = new ArrayList<>();
+        List<InitrdLayout.Library> libraries = new ArrayList<>();
         for (FileRef l : spec.libraries()) {
-            libraries.add(resolve("library", l, used));
+            ResolvedFile f = resolve("library", l, used);
+            libraries.add(new InitrdLayout.Library(l.pkg() != null ? "/" + l.path() : "/lib/x86_64-linux-gnu/" + f.fileName(), f));
         }
         List<ResolvedFile> caCerts = List.of();
         if (spec.caCertificates() != null) {
@@ -85,7 +86,8 @@ public final class BuildPipeline {
             progress.accept("input ca-certificates: " + caCerts.size() + " certificates from " + describe(spec.caCertificates()));
             used.addAll(caCerts);
         }
-        ResolvedFile stage2 = spec.stage1().stage2() == null ? null : resolve("stage2", spec.stage1().stage2(), used);
+        ResolvedFile stage2 = spec.stage1().demo() ? Stage1Config.demoStage2()
+                : spec.stage1().stage2() == null ? null : resolve("stage2", spec.stage1().stage2(), used);
         List<InitrdLayout.ExtraEntry> extras = new ArrayList<>();
         for (BuildSpec.ExtraFile x : spec.initrd().files()) {
             Path source = request.specDir().resolve(x.source());
@@ -101,8 +103,9 @@ public final class BuildPipeline {
         byte[] config = Stage1Config.bytes(spec.stage1(), request.specDir(), stage2);
         progress.accept("stage1 config: " + config.length + " bytes, sha256 " + sha256(config).hex());
 
-        CpioArchive archive = InitrdLayout.archive(new InitrdLayout.Inputs(busybox, modules, libraries, caCerts, stage1,
-                extras, spec.initrd().specFiles().stream().map(request.specDir()::resolve).toList()));
+        CpioArchive archive = InitrdLayout.archive(new InitrdLayout.Inputs(stage1, libraries, modules, spec.network(),
+                caCerts, busybox, extras, spec.initrd().specFiles().stream().map(request.specDir()::resolve).toList()));
+        String cmdline = spec.cmdline().strip() + " " + stage1.kernelCommandLine();
         Compression compression = Compression.ofCliName(spec.initrd().compression());
         int level = spec.initrd().level() == null ? compression.defaultLevel() : spec.initrd().level();
         compression.checkLevel(level);
@@ -119,7 +122,7 @@ public final class BuildPipeline {
                 .stub(stub.bytes())
                 .linux(kernel.bytes())
                 .initrd(initrdBytes)
-                .cmdline(spec.cmdline())
+                .cmdline(cmdline)
                 .osRelease(spec.uki().osRelease().getBytes(StandardCharsets.UTF_8));
         if (spec.uki().uname() != null) {
             uki.uname(spec.uki().uname());
@@ -153,7 +156,7 @@ public final class BuildPipeline {
                 stage2 == null ? null : stage2.bytes(), spec.measurements().tpmBanks());
         prediction.pcrs().forEach((bank, values) -> values.forEach((pcr, v) ->
                 progress.accept("tpm: " + bank + " PCR " + pcr + " -> " + v.hex())));
-        ExpectedMeasurements expected = new ExpectedMeasurements(spec.cmdline(), snp, prediction.pcrs(),
+        ExpectedMeasurements expected = new ExpectedMeasurements(cmdline, snp, prediction.pcrs(),
                 prediction.notPredicted());
         write(staging, OutputLayout.EXPECTED, expected.toJson());
 
@@ -165,7 +168,7 @@ public final class BuildPipeline {
         }
         Digest specSha256 = sha256(request.specBytes());
         Manifest manifest = new Manifest(request.toolVersion(), Runtime.version().toString(), request.specName(),
-                specSha256.hex(), request.sourceDateEpoch(), spec.cmdline(), artefacts, used);
+                specSha256.hex(), request.sourceDateEpoch(), cmdline, artefacts, used);
         write(staging, OutputLayout.MANIFEST, ManifestJson.write(manifest));
         progress.accept("manifest: " + artefacts.size() + " artefacts, " + used.size() + " inputs, spec sha256 "
                 + specSha256.hex());

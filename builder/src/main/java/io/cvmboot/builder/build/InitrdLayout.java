@@ -1,8 +1,10 @@
 package io.cvmboot.builder.build;
 
+import io.cvmboot.builder.spec.BuildSpec;
 import io.cvmboot.initrd.ArtefactInputException;
 import io.cvmboot.initrd.CpioArchive;
 import io.cvmboot.initrd.InitrdBuilder;
+import io.cvmboot.stage1.packaging.Stage1Layout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,13 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What goes into the initrd and where: /init and its udhcpc hook, busybox, the NIC modules, the
- * glibc libraries and CA bundle of the stage1 runtime, the runtime itself, and the spec's extras.
- * Every entry's mode is explicit; owners are 0:0 and times SOURCE_DATE_EPOCH (set by the writer).
+ * What goes into the initrd and where: the stage1 image (its JVM is PID 1, started by the kernel's
+ * rdinit=, so there is no shell in the boot path), the glibc it runs on, the NIC modules and
+ * /stage1/init.properties that tells stage1 to load them and how to set up the network, the CA
+ * bundle, optionally busybox, and the spec's extras. Every mode is explicit; owners are 0:0 and
+ * times SOURCE_DATE_EPOCH (set by the writer).
  */
 public final class InitrdLayout {
-    static final String LIB_DIR = "/lib/x86_64-linux-gnu";
-    static final String LOADER_LINK = "/lib64/ld-linux-x86-64.so.2";
+    static final String MODULE_DIR = "/lib/modules/cvmboot";
     static final String CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
     private InitrdLayout() {}
@@ -25,60 +28,59 @@ public final class InitrdLayout {
     /**
      * The initrd's inputs.
      *
-     * @param busybox the static busybox for /init
+     * @param stage1 the stage1 image
+     * @param libraries shared libraries for the stage1 runtime, placed at their path in the package
      * @param modules NIC driver modules in load order
-     * @param libraries shared libraries for the stage1 runtime
+     * @param network the static network stage1 sets up
      * @param caCertificates PEM certificates, concatenated in order into the CA bundle
-     * @param stage1 the stage1 runtime tree and command, or null for an initrd without stage1
-     * @param extraFiles further files from the spec (path in the initrd, octal mode, contents)
+     * @param busybox a static busybox for /bin/busybox, or null
+     * @param extraFiles further files from the spec
      * @param specFiles gen_init_cpio spec files from the spec
      */
-    public record Inputs(ResolvedFile busybox, List<ResolvedFile> modules, List<ResolvedFile> libraries,
-            List<ResolvedFile> caCertificates, Stage1Runtime stage1, List<ExtraEntry> extraFiles, List<Path> specFiles) {
+    public record Inputs(Stage1Runtime stage1, List<Library> libraries, List<ResolvedFile> modules,
+            BuildSpec.Network network, List<ResolvedFile> caCertificates, ResolvedFile busybox,
+            List<ExtraEntry> extraFiles, List<Path> specFiles) {
         public Inputs {
-            modules = List.copyOf(modules);
             libraries = List.copyOf(libraries);
+            modules = List.copyOf(modules);
             caCertificates = List.copyOf(caCertificates);
             extraFiles = List.copyOf(extraFiles);
             specFiles = List.copyOf(specFiles);
         }
     }
 
+    /** A shared library and its absolute path in the initrd. */
+    public record Library(String path, ResolvedFile file) {}
+
     /** A file the spec adds. */
     public record ExtraEntry(String path, int mode, byte[] bytes) {}
 
     public static CpioArchive archive(Inputs in) throws ArtefactInputException, IOException {
         InitrdBuilder b = new InitrdBuilder();
-        for (String dir : List.of("/bin", "/dev", "/etc", "/lib", "/proc", "/run", "/sys", "/tmp")) {
-            b.addDirectory(dir, dir.equals("/tmp") ? 01777 : 0755);
+        for (String dir : List.of("/dev", "/etc", "/proc", "/sys", "/tmp")) {
+            b.addDirectory(dir, 0755);
         }
-        // The kernel opens /dev/console for init's stdio before /init can mount devtmpfs.
+        // The kernel opens /dev/console for PID 1's stdio before anything can mount devtmpfs.
         b.addCharDevice("/dev/console", 0600, 5, 1);
         b.addCharDevice("/dev/null", 0666, 1, 3);
-        b.addFile("/bin/busybox", 0755, in.busybox().bytes());
-        b.addSymlink("/bin/sh", "busybox");
-
-        List<String> moduleNames = new ArrayList<>();
+        b.addTree(in.stage1().directory(), "/");
+        for (Library lib : in.libraries()) {
+            b.addFile(lib.path(), 0755, lib.file().bytes());
+        }
+        b.addSymlink(Stage1Layout.ELF_INTERPRETER, "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2");
+        List<String> modulePaths = new ArrayList<>();
         for (ResolvedFile m : in.modules()) {
-            moduleNames.add(m.fileName());
-            b.addFile(InitScript.MODULE_DIR + "/" + m.fileName(), 0644, m.bytes());
+            String path = MODULE_DIR + "/" + m.fileName();
+            modulePaths.add(path);
+            b.addFile(path, 0644, m.bytes());
         }
-        for (ResolvedFile lib : in.libraries()) {
-            b.addFile(LIB_DIR + "/" + lib.fileName(), 0755, lib.bytes());
-            if (lib.fileName().equals("ld-linux-x86-64.so.2")) {
-                b.addSymlink(LOADER_LINK, LIB_DIR + "/ld-linux-x86-64.so.2");
-            }
-        }
+        b.addFile(Stage1Layout.INIT_CONFIG, 0644, initProperties(modulePaths, in.network()).getBytes(StandardCharsets.UTF_8));
         if (!in.caCertificates().isEmpty()) {
             b.addFile(CA_BUNDLE, 0644, concatenate(in.caCertificates()));
         }
-        List<String> command = List.of("/bin/busybox", "sh", "-c", "echo 'cvmboot-init: no stage1 in this initrd'; exec /bin/busybox sh");
-        if (in.stage1() != null) {
-            b.addTree(in.stage1().directory(), in.stage1().prefix());
-            command = in.stage1().command();
+        if (in.busybox() != null) {
+            b.addFile("/bin/busybox", 0755, in.busybox().bytes());
         }
-        b.addFile("/init", 0755, InitScript.init(moduleNames, command).getBytes(StandardCharsets.UTF_8));
-        b.addFile(InitScript.UDHCPC_SCRIPT, 0755, InitScript.udhcpcScript().getBytes(StandardCharsets.UTF_8));
         for (ExtraEntry x : in.extraFiles()) {
             b.addFile(x.path(), x.mode(), x.bytes());
         }
@@ -88,13 +90,32 @@ public final class InitrdLayout {
         return b.build();
     }
 
+    /** /stage1/init.properties (stage1's NetworkConfig): modules in load order, then the network. */
+    static String initProperties(List<String> modulePaths, BuildSpec.Network net) {
+        StringBuilder s = new StringBuilder("# generated by cvmboot builder from the build spec\n");
+        if (!modulePaths.isEmpty()) {
+            s.append("modules=").append(String.join(",", modulePaths)).append('\n');
+        }
+        if (net.interfaceName() != null) {
+            s.append("interface=").append(net.interfaceName()).append('\n');
+        }
+        s.append("address=").append(net.address()).append('\n');
+        if (net.gateway() != null) {
+            s.append("gateway=").append(net.gateway()).append('\n');
+        }
+        if (!net.dns().isEmpty()) {
+            s.append("dns=").append(String.join(",", net.dns())).append('\n');
+        }
+        return s.toString();
+    }
+
     /** PEM files joined as update-ca-certificates does, each ending in a newline. */
     static byte[] concatenate(List<ResolvedFile> pems) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (ResolvedFile f : pems) {
-            byte[] b = f.bytes();
-            out.writeBytes(b);
-            if (b.length > 0 && b[b.length - 1] != '\n') {
+            byte[] bytes = f.bytes();
+            out.writeBytes(bytes);
+            if (bytes.length > 0 && bytes[bytes.length - 1] != '\n') {
                 out.write('\n');
             }
         }

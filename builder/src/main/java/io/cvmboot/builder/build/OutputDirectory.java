@@ -71,6 +71,15 @@ public final class OutputDirectory implements AutoCloseable {
         }
     }
 
+    /** Removes a scratch directory; what cannot be removed is left (it is under the system temp). */
+    public static void deleteTreeQuietly(Path dir) {
+        try {
+            deleteTree(dir);
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+
     static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;

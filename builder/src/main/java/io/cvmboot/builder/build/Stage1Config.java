@@ -32,11 +32,22 @@ public final class Stage1Config {
         if (spec.config() != null) {
             return COMPACT.writeValueAsBytes(spec.config());
         }
-        return demo(stage2.sha256(), spec.stage2Args());
+        return generated(stage2.sha256(), spec.stage2Args());
     }
 
-    /** The demo config: stage2 from the local metadata server of builder boot. */
-    static byte[] demo(Digest stage2Sha256, List<String> args) {
+    /** The built-in demo stage2: a trampoline into the initrd's /bin/busybox (see demo/README.md). */
+    public static ResolvedFile demoStage2() throws IOException {
+        String resource = "/io/cvmboot/builder/demo/stage2-busybox";
+        try (var in = Stage1Config.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("demo stage2 missing from the jar: " + resource);
+            }
+            return new ResolvedFile("stage2", "builtin:demo/stage2-busybox", in.readAllBytes());
+        }
+    }
+
+    /** The generated config: stage2 from the local metadata server of builder boot. */
+    static byte[] generated(Digest stage2Sha256, List<String> args) {
         ObjectNode root = COMPACT.createObjectNode();
         ObjectNode s2 = root.putObject("_stage2");
         ObjectNode x86 = s2.putObject("x86_64");
@@ -44,7 +55,6 @@ public final class Stage1Config {
         x86.put("sha256", stage2Sha256.hex());
         var a = s2.putArray("args");
         args.forEach(a::add);
-        root.put("demo", "cvmboot default build: stage2 is busybox, served by builder boot");
         try {
             return COMPACT.writeValueAsString(root).getBytes(StandardCharsets.UTF_8);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -1,23 +1,52 @@
 package io.cvmboot.builder.build;
 
+import io.cvmboot.stage1.packaging.Stage1Layout;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Objects;
 
 /**
- * The stage1 runtime placed into the initrd.
+ * The stage1 image the stage1 module's Maven build produces (Stage1Layout: /stage1/runtime, the
+ * jars, the AOT cache), copied into the initrd at /, and the kernel command-line fragment that makes
+ * its JVM PID 1.
  *
- * @param directory host directory holding the runtime tree (Java runtime, stage1 jar, AOT cache)
- * @param prefix where the tree goes in the initrd, e.g. /opt/stage1
- * @param command how /init starts stage1 (absolute paths inside the initrd)
+ * @param directory the image directory on the host
  */
-public record Stage1Runtime(Path directory, String prefix, List<String> command) {
+public record Stage1Runtime(Path directory) {
+    /** System property (set by bin/builder and the builder's tests) naming the image directory. */
+    public static final String PROPERTY = "cvmboot.stage1.image";
+    public static final String ENVIRONMENT = "CVMBOOT_STAGE1_IMAGE";
+
     public Stage1Runtime {
         Objects.requireNonNull(directory, "directory");
-        Objects.requireNonNull(prefix, "prefix");
-        command = List.copyOf(command);
-        if (command.isEmpty() || !command.getFirst().startsWith("/")) {
-            throw new IllegalArgumentException("stage1 command must start with an absolute path: " + command);
+    }
+
+    /** The image named by {@value #PROPERTY} or {@value #ENVIRONMENT}, checked to hold the runtime and jar. */
+    public static Stage1Runtime locate() throws BuildInputException {
+        String where = System.getProperty(PROPERTY, System.getenv(ENVIRONMENT));
+        if (where == null || where.isBlank()) {
+            throw new BuildInputException("stage1 image: not configured (set -D" + PROPERTY + " or $" + ENVIRONMENT
+                    + " to stage1/target/image, which 'mvn package' builds; bin/builder sets it)");
         }
+        Path dir = Path.of(where);
+        for (String required : new String[] {Stage1Layout.JAVA, Stage1Layout.JAR}) {
+            if (!Files.isRegularFile(dir.resolve(required.substring(1)))) {
+                throw new BuildInputException("stage1 image " + dir + ": no " + required
+                        + " (build it with 'mvn -pl stage1 -am package')");
+            }
+        }
+        return new Stage1Runtime(dir);
+    }
+
+    /**
+     * What the builder appends to the kernel command line: the library path, then rdinit=JAVA --
+     * FLAGS -jar JAR. bin/java finds libjli.so through its RPATH $ORIGIN/../lib, but ld.so resolves
+     * $ORIGIN by reading /proc/self/exe, and /proc is not mounted when the kernel starts PID 1. The
+     * kernel hands unrecognised name=value parameters to init as environment (Documentation/
+     * admin-guide/kernel-parameters.rst), so the path is given that way; it is part of the measured
+     * command line like everything else.
+     */
+    public String kernelCommandLine() {
+        return "LD_LIBRARY_PATH=" + Stage1Layout.RUNTIME + "/lib " + Stage1Layout.kernelCommandLine();
     }
 }

@@ -23,7 +23,7 @@ public final class ExitCodes {
      */
     public static int handle(Exception ex, CommandLine cli, ParseResult parsed) {
         var err = cli.getErr();
-        err.println("builder " + cli.getCommandName() + ": " + message(ex));
+        err.println(cli.getCommandSpec().qualifiedName() + ": " + message(ex));
         if (System.getenv("CVMBOOT_DEBUG") != null) {
             ex.printStackTrace(err);
         }

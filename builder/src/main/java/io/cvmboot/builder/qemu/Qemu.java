@@ -70,6 +70,10 @@ public final class Qemu {
                         }
                     }));
             boolean finished = done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (finished && !stopped.get()) {
+                // The console closed: QEMU is exiting (guest powered off or -no-reboot); let it finish.
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
             int exit = -1;
             if (process.isAlive()) {
                 process.destroy();

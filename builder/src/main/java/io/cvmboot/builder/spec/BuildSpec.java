@@ -17,9 +17,10 @@ import java.util.TreeMap;
  * @param kernelModules modules the init loads before stage1, in this order (e.g. virtio_net)
  * @param firmware the OVMF image published with the artefacts (ovmf.fd) and measured for SNP
  * @param stub the systemd-stub the UKI is built on
- * @param busybox a static busybox: the initrd's shell for its /init
+ * @param busybox a static busybox placed at /bin/busybox (optional; the demo stage2 runs it)
  * @param libraries shared libraries the stage1 runtime needs (from libc6)
  * @param caCertificates the CA bundle stage1 verifies HTTPS against
+ * @param network how stage1 (PID 1) configures the network before fetching its config
  * @param stage1 the stage1 config the VM will be given, and the demo stage2
  * @param cmdline the kernel command line (.cmdline of the UKI)
  * @param initrd initrd compression and extra contents
@@ -38,6 +39,7 @@ public record BuildSpec(
         FileRef busybox,
         List<FileRef> libraries,
         FileRef caCertificates,
+        Network network,
         Stage1 stage1,
         String cmdline,
         Initrd initrd,
@@ -49,6 +51,7 @@ public record BuildSpec(
         kernelModules = kernelModules == null ? List.of() : List.copyOf(kernelModules);
         libraries = libraries == null ? List.of() : List.copyOf(libraries);
         mirrors = mirrors == null ? Mirrors.DEFAULT : mirrors;
+        network = network == null ? Network.DEFAULT : network;
         initrd = initrd == null ? Initrd.DEFAULT : initrd;
         uki = uki == null ? Uki.DEFAULT : uki;
         measurements = measurements == null ? Measurements.DEFAULT : measurements;
@@ -100,17 +103,43 @@ public record BuildSpec(
             String sha256) {}
 
     /**
+     * The static IPv4 set-up stage1 applies as PID 1 (written to /stage1/init.properties). The
+     * default suits {@code builder boot}: QEMU user networking whose virtual network is
+     * 169.254.0.0/16, so that the metadata service at 169.254.169.254 is reachable (docs/qemu.md).
+     *
+     * @param interfaceName the interface, or null for the first one that appears
+     * @param address IPv4 address with prefix length
+     * @param gateway default route, or null
+     * @param dns name servers
+     */
+    public record Network(
+            @com.fasterxml.jackson.annotation.JsonProperty("interface") String interfaceName,
+            String address,
+            String gateway,
+            List<String> dns) {
+        public static final Network DEFAULT = new Network(null, "169.254.0.15/16", "169.254.0.2", List.of("169.254.0.3"));
+
+        public Network {
+            address = address == null ? DEFAULT_ADDRESS : address;
+            dns = dns == null ? List.of() : List.copyOf(dns);
+        }
+
+        private static final String DEFAULT_ADDRESS = "169.254.0.15/16";
+    }
+
+    /**
      * stage1's configuration as the VM will receive it from the metadata service.
      *
      * @param config the config JSON object ({"_stage2": {...}, ...}), or null with {@code configFile}
      * @param configFile a file holding the config bytes exactly
-     * @param stage2 a local stage2 binary served by {@code builder boot}; when given, the built-in
-     *     demo config points at it
-     * @param stage2Args arguments for the demo stage2
+     * @param stage2 a local stage2 binary served by {@code builder boot}; the generated config points at it
+     * @param demo use the built-in demo stage2, which runs the initrd's busybox with {@code stage2Args}
+     * @param stage2Args arguments for the stage2 of the generated config
      */
-    public record Stage1(JsonNode config, String configFile, FileRef stage2, List<String> stage2Args) {
+    public record Stage1(JsonNode config, String configFile, FileRef stage2, Boolean demo, List<String> stage2Args) {
         public Stage1 {
             stage2Args = stage2Args == null ? List.of() : List.copyOf(stage2Args);
+            demo = demo != null && demo;
         }
     }
 

@@ -122,7 +122,7 @@ public final class BuildSpecParser {
             fileRef("kernel", spec.kernel(), true);
             fileRef("firmware", spec.firmware(), true);
             fileRef("stub", spec.stub(), true);
-            fileRef("busybox", spec.busybox(), true);
+            fileRef("busybox", spec.busybox(), false);
             fileRef("caCertificates", spec.caCertificates(), false);
             for (int i = 0; i < spec.kernelModules().size(); i++) {
                 fileRef("kernelModules[" + i + "]", spec.kernelModules().get(i), true);
@@ -131,6 +131,7 @@ public final class BuildSpecParser {
                 fileRef("libraries[" + i + "]", spec.libraries().get(i), true);
             }
             require("cmdline", spec.cmdline());
+            network(spec.network());
             stage1(spec.stage1());
             BuildSpec.Initrd initrd = spec.initrd();
             if (!COMPRESSIONS.contains(initrd.compression())) {
@@ -176,18 +177,33 @@ public final class BuildSpecParser {
             if (s == null) {
                 fail("stage1", "missing: give stage1.config, stage1.configFile or stage1.stage2");
             }
-            int given = (s.config() != null ? 1 : 0) + (s.configFile() != null ? 1 : 0);
-            if (given > 1) {
-                fail("stage1", "give at most one of 'config' and 'configFile'");
+            int given = (s.config() != null ? 1 : 0) + (s.configFile() != null ? 1 : 0)
+                    + (s.stage2() != null ? 1 : 0) + (s.demo() ? 1 : 0);
+            if (given != 1) {
+                fail("stage1", "give exactly one of 'config', 'configFile', 'stage2' and 'demo: true'");
             }
-            if (given == 0 && s.stage2() == null) {
-                fail("stage1", "give 'config', 'configFile', or a 'stage2' for the demo config");
+            if (s.demo() && spec.busybox() == null) {
+                fail("stage1.demo", "the demo stage2 runs /bin/busybox: give 'busybox'");
             }
             if (s.config() != null && !s.config().isObject()) {
                 fail("stage1.config", "must be a JSON object");
             }
             if (s.stage2() != null) {
                 fileRef("stage1.stage2", s.stage2(), true);
+            }
+        }
+
+        private void network(BuildSpec.Network n) throws BuildSpecException {
+            if (!n.address().matches("(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}")) {
+                fail("network.address", "expected A.B.C.D/PREFIX, found '" + n.address() + "'");
+            }
+            if (n.gateway() != null && !n.gateway().matches("(\\d{1,3}\\.){3}\\d{1,3}")) {
+                fail("network.gateway", "expected A.B.C.D, found '" + n.gateway() + "'");
+            }
+            for (String d : n.dns()) {
+                if (!d.matches("(\\d{1,3}\\.){3}\\d{1,3}")) {
+                    fail("network.dns", "expected A.B.C.D, found '" + d + "'");
+                }
             }
         }
 

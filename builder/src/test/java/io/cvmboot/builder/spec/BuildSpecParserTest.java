@@ -52,7 +52,7 @@ class BuildSpecParserTest {
 
     @Test
     void duplicateKey_isRejected() {
-        var e = rejects(defaultSpec().replace("cmdline: \"console=ttyS0 panic=-1 quiet\"",
+        var e = rejects(defaultSpec().replace("cmdline: \"console=ttyS0 panic=-1\"",
                 "cmdline: a\ncmdline: b"));
         assertTrue(e.getMessage().contains("Duplicate field 'cmdline'"), e.getMessage());
     }
@@ -74,6 +74,24 @@ class BuildSpecParserTest {
     void guestFeaturesWiderThan64Bits_isRejected() {
         var e = rejects(defaultSpec().replace("guestFeatures: \"0x1\"", "guestFeatures: \"0x10000000000000000\""));
         assertTrue(e.getMessage().contains("measurements.snp[0].guestFeatures"), e.getMessage());
+    }
+
+    @Test
+    void demoWithoutBusybox_isRejected() {
+        var e = rejects(defaultSpec().replace("busybox: {package: busybox, path: bin/busybox}", ""));
+        assertTrue(e.getMessage().contains("field 'stage1.demo'"), e.getMessage());
+    }
+
+    @Test
+    void twoStage1Sources_areRejected() {
+        var e = rejects(defaultSpec().replace("  demo: true", "  demo: true\n  configFile: c.json"));
+        assertTrue(e.getMessage().contains("give exactly one of"), e.getMessage());
+    }
+
+    @Test
+    void badNetworkAddress_namesTheField() {
+        var e = rejects(defaultSpec().replace("address: 169.254.0.15/16", "address: 169.254.0.15"));
+        assertTrue(e.getMessage().contains("field 'network.address'"), e.getMessage());
     }
 
     @Test
