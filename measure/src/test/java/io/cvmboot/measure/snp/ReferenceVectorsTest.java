@@ -55,7 +55,14 @@ class ReferenceVectorsTest {
         for (String vmm : List.of("ec2", "gce", "QEMU")) {
             assertTrue(ok.stream().anyMatch(v -> v.get("args").path("vmmType").asText().equals(vmm)), vmm);
         }
-        assertEquals("0.0.13", DOC.get("tools").has("v0.0.13") ? "0.0.13" : "?");
+        assertEquals("5b6a79e86641a7ca1a377ba1848d1dcdc2498494", DOC.get("tools").get("v0.0.13").asText());
+        assertTrue(ok.stream().anyMatch(v -> v.get("args").path("append").asText("x").isEmpty()), "empty cmdline");
+        assertTrue(ok.stream().anyMatch(v -> !v.get("args").path("append").asText().chars().allMatch(c -> c < 0x80)),
+                "UTF-8 cmdline");
+        assertTrue(ok.stream().anyMatch(v -> v.get("args").path("kernel").asText().equals(SnpTestFiles.KERNEL_TOKEN)
+                && v.get("args").has("initrd")), "Debian kernel and initrd");
+        assertTrue(ok.stream().map(v -> v.get("args").path("guestFeatures").asText()).distinct().count() >= 5,
+                "several guest-feature values");
     }
 
     @Test
