@@ -76,8 +76,13 @@ public final class Reproduction {
     /** This JVM and class path running {@code io.cvmboot.builder.Main}. */
     static List<String> selfCommand() {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "io.cvmboot.builder.Main");
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        String image = System.getProperty(Stage1Runtime.PROPERTY);
+        if (image != null) {
+            cmd.add("-D" + Stage1Runtime.PROPERTY + "=" + image);
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.cvmboot.builder.Main"));
+        return List.copyOf(cmd);
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
