@@ -66,14 +66,16 @@ subprocess.run([os.path.join(os.path.dirname(java), "jar"), "cf", slim_jar, "-C"
 lib = os.path.join(work, "lib")
 slim_cp = ":".join([slim_jar] + [os.path.join(lib, j) for j in sorted(os.listdir(lib))
                                   if j.startswith("measure-") or j.startswith("picocli-")])
-# Ask C2 to compile the JDK's SHA callers at once, so that they reach the SHA-NI/AVX2 intrinsics
-# instead of C2 first compiling the pure-Java compression loops (seen with -XX:+PrintCompilation).
+# Ask C2 to compile the JDK's SHA callers at once, and wait for those compiles instead of going on
+# interpreted, so that they reach the SHA-NI/AVX2 intrinsics instead of C2 first compiling the
+# pure-Java compression loops (seen with -XX:+PrintCompilation and -XX:+CITime).
 sha_callers = ["sun.security.provider.SHA2::implCompress", "sun.security.provider.SHA5::implCompress",
                "sun.security.provider.DigestBase::implCompressMultiBlock",
                "sun.security.provider.DigestBase::implCompressMultiBlock0",
                "sun.security.provider.DigestBase::engineUpdate"]
 tuned = ["-XX:+UseSerialGC", "-XX:CompileCommand=quiet"] + [
-    "-XX:CompileCommand=CompileThresholdScaling," + m + ",0.001" for m in sha_callers]
+    "-XX:CompileCommand=CompileThresholdScaling," + m + ",0.001" for m in sha_callers] + [
+    "-XX:CompileCommand=BackgroundCompilation,sun.security.provider.*::*,false"]
 slim = [java] + tuned + ["-cp", slim_cp, "io.cvmboot.builder.cli.MeasureSnpCommand"]
 variants["slim lean + AOT cache + SHA JIT flags"] = (with_aot(slim, "snp-slim"), root)
 times = {name: [] for name in variants}
