@@ -76,6 +76,27 @@ class LaunchDigestCalculatorTest {
     }
 
     @Test
+    void apResetEipZero_worksForOneVcpu_failsForTwo() throws MeasureException {
+        byte[] fw = AMDSEV.clone();
+        // Entry layout: [data (size - 18)][u16 size][GUID]; the data starts with the u32 EIP.
+        int guidAt = indexOf(fw, OvmfFooterTable.SEV_ES_RESET_BLOCK.efiBytes());
+        int size = LittleEndian.u16(fw, guidAt - 2);
+        int data = guidAt + EfiGuid.LENGTH - size;
+        java.util.Arrays.fill(fw, data, data + 4, (byte) 0);
+        assertEquals(0L, OvmfImage.parse("fw.fd", fw).apResetEip().orElseThrow());
+        snp(fw, 1);
+        assertEquals("fw.fd: the SEV-ES reset block gives AP reset EIP 0, so the 1 AP(s) have no start address",
+                error(fw));
+    }
+
+    @Test
+    void metadataSizeTooSmallForItsSections_isRejected() throws MeasureException {
+        byte[] fw = AMDSEV.clone();
+        LittleEndian.put32(fw, metadataOffset() + 4, 16);
+        assertTrue(error(fw).startsWith("fw.fd: SEV metadata size 16 is too small for its 7 sections"), error(fw));
+    }
+
+    @Test
     void badMetadataSignature_isRejected() throws MeasureException {
         byte[] fw = AMDSEV.clone();
         fw[metadataOffset()] = 'X';
