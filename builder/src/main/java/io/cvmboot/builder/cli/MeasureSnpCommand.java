@@ -603,7 +603,7 @@ public final class MeasureSnpCommand implements Callable<Integer> {
                 // The same one-line error and exit code as ExitCodes.handle under picocli.
                 String message = e instanceof java.nio.file.NoSuchFileException nsf ? "no such file: " + nsf.getFile()
                         : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                err.println("builder snp: " + message);
+                err.println("builder measure snp: " + message);
                 if (System.getenv("CVMBOOT_DEBUG") != null) {
                     e.printStackTrace(err);
                 }

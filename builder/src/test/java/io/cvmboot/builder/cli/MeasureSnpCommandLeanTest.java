@@ -68,14 +68,14 @@ class MeasureSnpCommandLeanTest {
         full.addAll(args);
         assertEquals(2, Main.run(new PrintWriter(new StringWriter()), new PrintWriter(builderErr), full.toArray(String[]::new)));
         assertEquals(builderErr.toString(), leanErr);
-        assertEquals("builder snp: " + empty + ": the firmware image is empty", leanErr.strip());
+        assertEquals("builder measure snp: " + empty + ": the firmware image is empty", leanErr.strip());
     }
 
     @Test
     void unknownFlagOrBadNumber_isBadUsage() {
         assertEquals(2, lean(List.of("--mode", "snp", "--dump-vmsa-to")));
-        assertEquals("builder snp: Unknown option: '--dump-vmsa-to'", err.toString().strip());
+        assertEquals("builder measure snp: Unknown option: '--dump-vmsa-to'", err.toString().strip());
         assertEquals(2, lean(List.of("--mode", "snp", "--vcpus", "four")));
-        assertTrue(err.toString().startsWith("builder snp: --vcpus: expected an integer, found 'four'"), err::toString);
+        assertTrue(err.toString().startsWith("builder measure snp: --vcpus: expected an integer, found 'four'"), err::toString);
     }
 }

@@ -99,7 +99,7 @@ class MeasureSnpCommandTest {
                     assertEquals("", out.toString());
                     String line = err.toString().strip();
                     assertEquals(1, line.lines().count(), line);
-                    assertTrue(line.startsWith("builder snp: " + BOOKWORM + ": a kernel was given"), line);
+                    assertTrue(line.startsWith("builder measure snp: " + BOOKWORM + ": a kernel was given"), line);
                 }
             }));
         }
@@ -199,26 +199,26 @@ class MeasureSnpCommandTest {
     void kernelWithFirmwareWithoutKernelHashes_failsNamingTheFirmware() {
         String e = badInput("--mode", "snp", "--vcpus", "1", "--vcpu-type", "EPYC-v4", "--ovmf", BOOKWORM.toString(),
                 "--kernel", SNP.resolve("initrd-small.cpio").toString());
-        assertTrue(e.startsWith("builder snp: " + BOOKWORM + ": a kernel was given, but the firmware's SEV metadata has no"
+        assertTrue(e.startsWith("builder measure snp: " + BOOKWORM + ": a kernel was given, but the firmware's SEV metadata has no"
                 + " SNP_KERNEL_HASHES section"), e);
     }
 
     @Test
     void emptyFirmware_failsNamingTheFile(@TempDir Path dir) throws Exception {
         Path fw = variant(dir, "empty.fd", new byte[0]);
-        assertEquals("builder snp: " + fw + ": the firmware image is empty", badFirmware(fw));
+        assertEquals("builder measure snp: " + fw + ": the firmware image is empty", badFirmware(fw));
     }
 
     @Test
     void truncatedFirmware_failsNamingTheFile(@TempDir Path dir) throws Exception {
         Path fw = variant(dir, "truncated.fd", Arrays.copyOf(Files.readAllBytes(AMDSEV), 1 << 20));
-        assertTrue(badFirmware(fw).startsWith("builder snp: " + fw + ": no OVMF footer table"));
+        assertTrue(badFirmware(fw).startsWith("builder measure snp: " + fw + ": no OVMF footer table"));
     }
 
     @Test
     void firmwareNotPageMultiple_failsNamingTheFile(@TempDir Path dir) throws Exception {
         Path fw = variant(dir, "odd.fd", Arrays.copyOf(Files.readAllBytes(AMDSEV), (4 << 20) - 100));
-        assertTrue(badFirmware(fw).startsWith("builder snp: " + fw + ": the firmware image must be a multiple of 4096 bytes"));
+        assertTrue(badFirmware(fw).startsWith("builder measure snp: " + fw + ": the firmware image must be a multiple of 4096 bytes"));
     }
 
     @Test
@@ -226,7 +226,7 @@ class MeasureSnpCommandTest {
         byte[] b = Files.readAllBytes(AMDSEV);
         Arrays.fill(b, b.length - 50, b.length - 32, (byte) 0xFF);
         Path fw = variant(dir, "nofooter.fd", b);
-        assertTrue(badFirmware(fw).startsWith("builder snp: " + fw + ": no OVMF footer table: expected GUID"));
+        assertTrue(badFirmware(fw).startsWith("builder measure snp: " + fw + ": no OVMF footer table: expected GUID"));
     }
 
     @Test
@@ -239,7 +239,7 @@ class MeasureSnpCommandTest {
             }
         }
         Path fw = variant(dir, "noreset.fd", b);
-        assertTrue(badFirmware(fw).startsWith("builder snp: " + fw + ": expected a SEV-ES reset block entry"));
+        assertTrue(badFirmware(fw).startsWith("builder measure snp: " + fw + ": expected a SEV-ES reset block entry"));
     }
 
     @Test
@@ -247,7 +247,7 @@ class MeasureSnpCommandTest {
         byte[] b = Files.readAllBytes(AMDSEV);
         b[metadataOffset(b)] = 'X';
         Path fw = variant(dir, "badsig.fd", b);
-        assertTrue(badFirmware(fw).startsWith("builder snp: " + fw + ": wrong SEV metadata signature"));
+        assertTrue(badFirmware(fw).startsWith("builder measure snp: " + fw + ": wrong SEV metadata signature"));
     }
 
     @Test
@@ -255,59 +255,59 @@ class MeasureSnpCommandTest {
         byte[] b = Files.readAllBytes(AMDSEV);
         b[metadataOffset(b) + 16 + 12 + 8] = 7; // second section's type
         Path fw = variant(dir, "badtype.fd", b);
-        assertTrue(badFirmware(fw).startsWith("builder snp: " + fw + ": SEV metadata section 1 (gpa 0x80a000) has unknown type 0x7"));
+        assertTrue(badFirmware(fw).startsWith("builder measure snp: " + fw + ": SEV metadata section 1 (gpa 0x80a000) has unknown type 0x7"));
     }
 
     @Test
     void missingFirmware_failsNamingTheFile(@TempDir Path dir) {
         Path fw = dir.resolve("nope.fd");
-        assertEquals("builder snp: no such file: " + fw, badFirmware(fw));
+        assertEquals("builder measure snp: no such file: " + fw, badFirmware(fw));
     }
 
     @Test
     void unknownVcpuType_listsTheValidOnes() {
         String e = badInput("--mode", "snp", "--vcpus", "2", "--vcpu-type", "EPYC-v5", "--ovmf", AMDSEV.toString());
-        assertTrue(e.startsWith("builder snp: --vcpu-type: unknown vCPU type 'EPYC-v5' (valid, case-sensitive: EPYC, EPYC-v1,"), e);
+        assertTrue(e.startsWith("builder measure snp: --vcpu-type: unknown vCPU type 'EPYC-v5' (valid, case-sensitive: EPYC, EPYC-v1,"), e);
         assertTrue(e.contains("EPYC-Genoa-v1, EPYC-Turin)"), e);
     }
 
     @Test
     void unknownVmmType_listsTheValidOnes() {
         String e = badInput("--mode", "snp", "--vcpus", "2", "--vmm-type", "qemu", "--ovmf", AMDSEV.toString());
-        assertEquals("builder snp: --vmm-type: unknown VMM type 'qemu' (valid: QEMU, ec2, gce)", e);
+        assertEquals("builder measure snp: --vmm-type: unknown VMM type 'qemu' (valid: QEMU, ec2, gce)", e);
     }
 
     @Test
     void guestFeaturesWiderThan64Bits_fails() {
         String e = badInput("--mode", "snp", "--vcpus", "2", "--vcpu-type", "EPYC-v4", "--guest-features",
                 "0x10000000000000000", "--ovmf", AMDSEV.toString());
-        assertTrue(e.startsWith("builder snp: --guest-features: guest features must fit in 64 bits"), e);
+        assertTrue(e.startsWith("builder measure snp: --guest-features: guest features must fit in 64 bits"), e);
     }
 
     @Test
     void zeroOrNegativeVcpus_fail() {
         for (String n : List.of("0", "-1")) {
             String e = badInput("--mode", "snp", "--vcpus", n, "--vcpu-type", "EPYC-v4", "--ovmf", AMDSEV.toString());
-            assertEquals("builder snp: --vcpus: expected a vCPU count of at least 1, found " + n, e);
+            assertEquals("builder measure snp: --vcpus: expected a vCPU count of at least 1, found " + n, e);
         }
     }
 
     @Test
     void missingVcpusOrCpuType_failLikeTheReference() {
-        assertEquals("builder snp: missing --vcpus N in guest mode 'snp'",
+        assertEquals("builder measure snp: missing --vcpus N in guest mode 'snp'",
                 badInput("--mode", "snp", "--vcpu-type", "EPYC-v4", "--ovmf", AMDSEV.toString()));
-        assertEquals("builder snp: missing --vcpu-type or --vcpu-sig or --vcpu-family in guest mode 'snp'",
+        assertEquals("builder measure snp: missing --vcpu-type or --vcpu-sig or --vcpu-family in guest mode 'snp'",
                 badInput("--mode", "snp", "--vcpus", "1", "--ovmf", AMDSEV.toString()));
-        assertEquals("builder snp: --kernel required when using --initrd",
+        assertEquals("builder measure snp: --kernel required when using --initrd",
                 badInput("--mode", "snp", "--vcpus", "1", "--vcpu-type", "EPYC", "--initrd", "x", "--ovmf", AMDSEV.toString()));
     }
 
     @Test
     void badSnpOvmfHash_fails() {
         assertTrue(badInput("--mode", "snp", "--vcpus", "1", "--vcpu-type", "EPYC", "--snp-ovmf-hash", "abcd",
-                "--ovmf", AMDSEV.toString()).startsWith("builder snp: --snp-ovmf-hash: expected 48 bytes"));
+                "--ovmf", AMDSEV.toString()).startsWith("builder measure snp: --snp-ovmf-hash: expected 48 bytes"));
         assertTrue(badInput("--mode", "seves", "--vcpus", "1", "--vcpu-type", "EPYC", "--snp-ovmf-hash", "00".repeat(48),
-                "--ovmf", AMDSEV.toString()).startsWith("builder snp: a precomputed firmware hash only works in mode snp"));
+                "--ovmf", AMDSEV.toString()).startsWith("builder measure snp: a precomputed firmware hash only works in mode snp"));
     }
 
     // ---- id-block -----------------------------------------------------------------------------
@@ -337,6 +337,6 @@ class MeasureSnpCommandTest {
         int rc = run(List.of("measure", "snp", "id-block", "--measurement", Base64.getEncoder().encodeToString(new byte[48]),
                 "--idkey", p256.toString(), "--authorkey", SNP.resolve("author-key.pkcs8.pem").toString()));
         assertEquals(2, rc);
-        assertTrue(err.toString().startsWith("builder id-block: " + p256 + ": SNP only supports EC curve P-384"), err::toString);
+        assertTrue(err.toString().startsWith("builder measure snp id-block: " + p256 + ": SNP only supports EC curve P-384"), err::toString);
     }
 }
