@@ -265,8 +265,10 @@ public final class Native {
             throws Stage1Exception {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
+            // A local, not a conditional in the call: that would be typed Object for invokeExact.
+            MemorySegment options = data == null ? MemorySegment.NULL : arena.allocateFrom(data);
             int r = (int) MOUNT.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target),
-                    arena.allocateFrom(fsType), flags, data == null ? MemorySegment.NULL : arena.allocateFrom(data));
+                    arena.allocateFrom(fsType), flags, options);
             if (r != 0 && errno(state) != EBUSY) {
                 throw failure("mount(" + fsType + " on " + target + ")", errno(state));
             }
