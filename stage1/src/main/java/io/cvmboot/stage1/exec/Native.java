@@ -294,8 +294,14 @@ public final class Native {
             try {
                 long r = (long) SYSCALL_6.invokeExact(state, Syscall.FINIT_MODULE.number(), (long) fd,
                         arena.allocateFrom("").address(), 0L, 0L, 0L, 0L);
-                if (r != 0 && errno(state) != EEXIST) {
-                    throw failure("finit_module(" + path + ")", errno(state));
+                int e = errno(state);
+                if (r != 0 && e == 2) {
+                    // The kernel answers ENOENT for a symbol no loaded module exports.
+                    throw new Stage1Exception("finit_module(" + path + ") failed: " + Errno.describe(e)
+                            + ": unknown symbol, a module it depends on is not loaded (list dependencies first)");
+                }
+                if (r != 0 && e != EEXIST) {
+                    throw failure("finit_module(" + path + ")", e);
                 }
             } finally {
                 int ignored = (int) CLOSE.invokeExact(state, fd);

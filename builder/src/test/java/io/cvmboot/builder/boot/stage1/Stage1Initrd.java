@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Assumptions;
  * NIC modules of the test kernel and {@code /stage1/init.properties}. No shell, no busybox.
  */
 public final class Stage1Initrd {
-    /** virtio-net and what it needs, in load order (docs/qemu.md: checked with the Debian 6.1 kernel). */
+    /** virtio-net and what it needs, dependencies first (the modules' depends= fields; docs/qemu.md). */
     static final List<String> NIC_MODULES = List.of(
-            "kernel/drivers/virtio/virtio.ko",
             "kernel/drivers/virtio/virtio_ring.ko",
+            "kernel/drivers/virtio/virtio.ko",
             "kernel/drivers/virtio/virtio_pci_legacy_dev.ko",
             "kernel/drivers/virtio/virtio_pci_modern_dev.ko",
             "kernel/drivers/virtio/virtio_pci.ko",
