@@ -54,7 +54,7 @@ class PcrPredictionBootTest {
     static final Duration BOOT_TIMEOUT = Duration.ofMinutes(5);
 
     @TempDir
-    Path work;
+    static Path work; // static: PER_CLASS @BeforeAll needs it before any test
 
     PcrTestUkis ukis;
     EventLog plainReference;

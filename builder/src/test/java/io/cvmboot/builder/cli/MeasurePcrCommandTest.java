@@ -34,11 +34,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MeasurePcrCommandTest {
     /** sha256 of the UKIs booted for the captured logs (logs/README.md); a rebuilt UKI must match to compare. */
     static final Map<String, String> CAPTURED_UKI_SHA256 = Map.of(
-            "252-a", "40d0250c3cf2436f4ea186596174d9c5ab5cb1de4f86461c867a214388a2d10c",
-            "252-b", "982bb94b13d8c8a71acc214cdf4f5ecf99a2c31bcbfb67abfd89a725807b502e",
-            "254", "289089e58161ff7cb081720436f6edbab760afa2ae40d5601353c4668bfc682f",
-            "257", "9e63e0055cfad5acf146031fc1d8d458e3f3e0ce4ec6e306eb70c120c673995e",
-            "252-secureboot", "e4a8783653da8143c91e33c349211571a365766313f7f19c62dddd4b90bb7891");
+            "252-a", "da0764bca6186b7699bfbfa3d2e2ef42478fd52165cf1415582918218506195c",
+            "252-b", "1f43d8dc6b475cc933fdc01b075d97760187bcf3b058e7d9433507a801abf1d9",
+            "254", "abffcb0087605239dcbee44c540c92603a865cb1f3bf8b5b618e429be6c359f2",
+            "257", "96d203698cbd5ac367e1a19b84109e19700e534518815d535d210b7671177f05",
+            "252-secureboot", "95e4a24a3a6f01af4b4a2d2479d724f71cddae9de2d7810b4ebbf25caf8e0703");
 
     @TempDir
     Path dir;

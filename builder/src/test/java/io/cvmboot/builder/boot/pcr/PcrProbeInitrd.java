@@ -22,7 +22,7 @@ public final class PcrProbeInitrd {
     private PcrProbeInitrd() {}
 
     /**
-     * The gzip initrd.
+     * The initrd (an uncompressed newc archive).
      *
      * @param marker printed as "CVM-MARKER ..." and stored in /etc/marker, so that two probes differ
      * @param efivarfs the test kernel's efivarfs.ko (the Debian kernel builds it as a module)
@@ -39,7 +39,8 @@ public final class PcrProbeInitrd {
                 .addDirectory("/sys", 0755)
                 .build();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        InitrdImage.of(archive, Compression.GZIP).write(out);
+        // Uncompressed: the captured UKIs then depend on the newc writer only, not on a compressor's output.
+        InitrdImage.of(archive, Compression.NONE).write(out);
         return out.toByteArray();
     }
 
