@@ -2,7 +2,7 @@
 # Benchmark (not a test): wall time of `builder initrd` against the shell pipeline it replaces,
 # `find . | LC_ALL=C sort | cpio -o -H newc --reproducible | gzip -n -6` (and `| zstd -3`), on
 # the same ~60 MB tree, in the same run. Prints the median of RUNS runs and the ratio ours/peer
-# (target: <= 1.0).
+# (target: <= 1.0), for wall time and for CPU time (user + sys).
 #
 #   initrd/bench/initrd-vs-cpio.sh            # uses bin/builder (build it first)
 #   BUILDER="java -cp ... io.cvmboot.builder.Main" RUNS=5 initrd/bench/initrd-vs-cpio.sh
@@ -42,25 +42,34 @@ if [[ ! -f $BENCH_DIR/.complete-$SIZE_MB ]]; then
 fi
 echo "tree: $(du -sb "$tree" | cut -f1) bytes, $(find "$tree" | wc -l) entries; runs: $RUNS (median)"
 
-# Median wall time in seconds of running "$@" RUNS times.
-median() {
-    local times=() i start end
-    for ((i = 0; i < RUNS; i++)); do
-        start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N)
-        times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')")
-    done
-    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
+# One timed run of a shell command line: prints "wall cpu" (cpu = user + sys, children included).
+timed() {
+    /usr/bin/time -f '%e %U %S' -o "$BENCH_DIR/time.txt" sh -c "$1" >/dev/null 2>&1
+    awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$BENCH_DIR/time.txt"
 }
 
-peer() { (cd "$tree" && find . | LC_ALL=C sort | cpio -o -H newc --reproducible --quiet | $1) > "$BENCH_DIR/peer.out"; }
-ours() { $BUILDER initrd --tree "$tree" --compress "$1" --level "$2" -o "$BENCH_DIR/ours.out"; }
+median() { sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"; }
 
-printf '%-6s %10s %10s %7s %12s %12s\n' codec peer_s ours_s ratio peer_bytes ours_bytes
+peer() { echo "cd '$tree' && find . | LC_ALL=C sort | cpio -o -H newc --reproducible --quiet | $1 > '$BENCH_DIR/peer.out'"; }
+ours() { echo "$BUILDER initrd --tree '$tree' --compress $1 --level $2 -o '$BENCH_DIR/ours.out'"; }
+
+command -v /usr/bin/time >/dev/null || { echo "bench: /usr/bin/time (package time) not found" >&2; exit 2; }
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-6s %8s %8s %7s %9s %9s %7s %12s %12s\n' codec peer_s ours_s ratio peer_cpu ours_cpu ratio peer_bytes ours_bytes
 for codec in "gzip 6 gzip -n -6" "zstd 3 zstd -q -3"; do
     read -r name level cmd <<<"$codec"
-    ours "$name" "$level" >/dev/null 2>&1   # warm the page cache and the launcher
-    p=$(median peer "$cmd")
-    o=$(median ours "$name" "$level")
-    printf '%-6s %10.3f %10.3f %7.2f %12d %12d\n' "$name" "$p" "$o" "$(awk -v o="$o" -v p="$p" 'BEGIN { print o / p }')" \
+    timed "$(ours "$name" "$level")" >/dev/null   # warm the page cache and the launcher
+    : > "$BENCH_DIR/peer.times"; : > "$BENCH_DIR/ours.times"
+    # Alternate peer and ours so that changing load on a shared machine hits both alike.
+    for ((i = 0; i < RUNS; i++)); do
+        timed "$(peer "$cmd")" >> "$BENCH_DIR/peer.times"
+        timed "$(ours "$name" "$level")" >> "$BENCH_DIR/ours.times"
+    done
+    pw=$(cut -d' ' -f1 "$BENCH_DIR/peer.times" | median); pc=$(cut -d' ' -f2 "$BENCH_DIR/peer.times" | median)
+    ow=$(cut -d' ' -f1 "$BENCH_DIR/ours.times" | median); oc=$(cut -d' ' -f2 "$BENCH_DIR/ours.times" | median)
+    printf '%-6s %8.3f %8.3f %7.2f %9.3f %9.3f %7.2f %12d %12d\n' "$name" "$pw" "$ow" \
+        "$(awk -v o="$ow" -v p="$pw" 'BEGIN { print o / p }')" "$pc" "$oc" \
+        "$(awk -v o="$oc" -v p="$pc" 'BEGIN { print o / p }')" \
         "$(stat -c %s "$BENCH_DIR/peer.out")" "$(stat -c %s "$BENCH_DIR/ours.out")"
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
