@@ -181,6 +181,9 @@ class Stage1BootTest {
         Double execLine = null;
         Double stage2Uptime = null;
         for (String l : lines) {
+            if (l.contains("stage1: ") || l.contains(" as init process") || l.startsWith("STAGE2 started")) {
+                System.err.println("serial: " + l);
+            }
             if (l.contains("Run " + Stage1Layout.JAVA + " as init process")) {
                 init = kernelTime(l);
             } else if (l.contains("stage1: exec stage2")) {
