@@ -40,6 +40,17 @@ class InitrdImageTest {
     }
 
     @Test
+    void sourceFileOf4GiB_isRefused_namingIt() throws Exception {
+        Path huge = tmp.resolve("huge.bin");
+        try (var f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(0x1_0000_0000L); // sparse: one byte more than the 32-bit newc filesize field holds
+        }
+        var e = assertThrows(ArtefactInputException.class, () -> new InitrdBuilder().addFile("big", 0644, huge));
+        assertTrue(e.getMessage().startsWith("source file " + huge + " has 4294967296 bytes"), e.getMessage());
+        Files.delete(huge);
+    }
+
+    @Test
     void lz4Segment_beforeAnother_isRefused() {
         CpioArchive a = new CpioArchive(List.of());
         var e = assertThrows(IllegalArgumentException.class, () -> new InitrdImage(
