@@ -17,14 +17,15 @@ public enum Compression {
     NONE(0, 0, 0),
     /**
      * RFC 1952 with the header of {@code gzip -n} (mtime 0, no name, OS 3), deflated in parallel
-     * 128 KiB pieces like pigz; see {@link ParallelGzipOutputStream}.
+     * 512 KiB pieces like pigz; see {@link ParallelGzipOutputStream}.
      */
     GZIP(1, 9, 6),
     /** CRC32 check: the kernel's xz decoder supports only CRC32 or none (Documentation/staging/xz.rst). */
     XZ(0, 9, 6),
     /**
-     * Streaming with worker threads and a checksum, like the zstd CLI's default. Levels stop at 19: above, windows exceed
-     * the kernel's 128 MiB limit (lib/decompress_unzstd.c).
+     * Streaming with worker threads and a checksum, like the zstd CLI's default. Levels stop at 19
+     * (windows up to 8 MiB): the ultra levels 20-22 need 32-128 MiB windows, which the kernel must
+     * allocate while unpacking and which reach its 128 MiB limit (lib/decompress_unzstd.c).
      */
     ZSTD(1, 19, 3),
     /** The legacy lz4 frame (magic 0x184C2102), the only one lib/decompress_unlz4.c accepts; level 1 = fast, 2..12 = HC. */
