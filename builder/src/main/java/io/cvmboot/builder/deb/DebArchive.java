@@ -111,7 +111,9 @@ public final class DebArchive {
         DebControl control = null;
         String dataMember = null;
         DebFileTree tree = null;
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(deb), 1 << 16);
+        // Opening errors (no such file, no permission) are the host's, not the package's: they propagate.
+        InputStream file = Files.newInputStream(deb);
+        try (InputStream raw = new BufferedInputStream(file, 1 << 16);
                 ArArchiveInputStream ar = new ArArchiveInputStream(raw)) {
             ArArchiveEntry member = ar.getNextEntry();
             if (member == null || !memberName(member).equals("debian-binary")) {
