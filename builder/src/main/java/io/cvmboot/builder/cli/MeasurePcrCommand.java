@@ -65,6 +65,10 @@ public final class MeasurePcrCommand implements Callable<Integer> {
             description = "A command line the UKI receives as LoadOptions (boot entry, EFI shell): PCR 12 and 9.")
     String loadOptions;
 
+    @Option(names = "--qemu-kernel",
+            description = "The UKI is booted with QEMU -kernel (OVMF measures it before ReadyToBoot; -append becomes --load-options).")
+    boolean qemuKernel;
+
     @Option(names = "--stage2", paramLabel = "FILE", description = "The stage2 binary stage1 measures into PCR 14 (needs --config).")
     Path stage2;
 
@@ -91,7 +95,8 @@ public final class MeasurePcrCommand implements Callable<Integer> {
                 .banks(algorithms)
                 .secureBoot(secureBoot)
                 .systemdVersion(systemdVersion)
-                .loadOptions(loadOptions);
+                .loadOptions(loadOptions)
+                .qemuKernelBoot(qemuKernel);
         if (vars != null) {
             in.vars(OvmfVarStore.parse(vars.toString(), Files.readAllBytes(vars)));
         }

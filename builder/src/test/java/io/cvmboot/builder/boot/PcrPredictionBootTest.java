@@ -91,6 +91,25 @@ class PcrPredictionBootTest {
     }
 
     @Test
+    void stub252_qemuKernelAppend_loadOptionsInPcr12() throws Exception {
+        // QEMU -kernel: OVMF hands -append to the UKI as LoadOptions; with Secure Boot off the stub uses
+        // them instead of .cmdline and measures them into PCR 12. OVMF also measures the UKI before
+        // ReadyToBoot, changing PCR 4's order (and PCR 1, so no reference log here).
+        byte[] uki = ukis.build("252-a");
+        String append = "console=ttyS0 quiet panic=-1 from=append\t";
+        GuestTpmReport guest = boot("252-append", uki, false, append);
+        UkiBootInputs in = UkiBootInputs.builder("252-append", uki)
+                .banks(new ArrayList<>(guest.pcrs().keySet()))
+                .vars(OvmfVarStore.parse("vars", Files.readAllBytes(PcrTestUkis.OVMF_VARS)))
+                .loadOptions(append)
+                .qemuKernelBoot(true)
+                .build();
+        assertMatches("252-append", UkiBootPredictor.predict(in), guest);
+        assertFalse(guest.pcr(HashAlgorithm.SHA256, 12).equals(Pcrs.zero(HashAlgorithm.SHA256)), "PCR 12 was extended");
+        assertReplayMatches("252-append", EventLogParser.parse("252-append log", guest.eventLog()), guest);
+    }
+
+    @Test
     void stub254() throws Exception {
         bootAndCheck("254");
     }
@@ -103,7 +122,7 @@ class PcrPredictionBootTest {
     private GuestTpmReport bootAndCheck(String name) throws Exception {
         byte[] uki = ukis.build(name);
         boolean secureBoot = PcrTestUkis.secureBoot(name);
-        GuestTpmReport guest = boot(name, uki, secureBoot);
+        GuestTpmReport guest = boot(name, uki, secureBoot, null);
         EventLog guestLog = EventLogParser.parse(name + " event log", guest.eventLog());
         if (plainReference == null && !secureBoot) {
             plainReference = guestLog;
@@ -113,15 +132,22 @@ class PcrPredictionBootTest {
         return guest;
     }
 
-    private GuestTpmReport boot(String name, byte[] uki, boolean secureBoot) throws Exception {
+    /** Boots {@code uki} from an ESP, or with QEMU -kernel when {@code append} is given. */
+    private GuestTpmReport boot(String name, byte[] uki, boolean secureBoot, String append) throws Exception {
         Path dir = work.resolve(name);
-        Path esp = dir.resolve("esp");
-        Files.createDirectories(esp.resolve("EFI/BOOT"));
-        Files.write(esp.resolve("EFI/BOOT/BOOTX64.EFI"), uki);
         QemuSpec.Builder spec = QemuSpec.builder()
-                .ovmf(secureBoot ? PcrTestUkis.OVMF_CODE_SECBOOT : PcrTestUkis.OVMF_CODE, PcrTestUkis.vars(name))
-                .secureBoot(secureBoot)
-                .esp(esp);
+                .ovmf(secureBoot ? PcrTestUkis.OVMF_CODE_SECBOOT : PcrTestUkis.OVMF_CODE,
+                        secureBoot ? PcrTestUkis.OVMF_VARS_SNAKEOIL : PcrTestUkis.OVMF_VARS)
+                .secureBoot(secureBoot);
+        if (append == null) {
+            Path esp = dir.resolve("esp");
+            Files.createDirectories(esp.resolve("EFI/BOOT"));
+            Files.write(esp.resolve("EFI/BOOT/BOOTX64.EFI"), uki);
+            spec.esp(esp);
+        } else {
+            Files.createDirectories(dir);
+            spec.kernel(Files.write(dir.resolve("uki.efi"), uki), null, append);
+        }
         BootResult result;
         try (Swtpm tpm = Swtpm.start(dir.resolve("tpm"))) {
             result = Qemu.boot(spec.tpm(tpm).build(), BOOT_TIMEOUT, line -> line.strip().equals(GuestTpmReport.DONE));
@@ -144,6 +170,11 @@ class PcrPredictionBootTest {
         }
         PcrPrediction prediction = UkiBootPredictor.predict(inputs.build());
         assertEquals(secureBoot, prediction.secureBoot(), name + ": Secure Boot state derived from the VARS");
+        assertMatches(name, prediction, guest);
+    }
+
+    private static void assertMatches(String name, PcrPrediction prediction, GuestTpmReport guest) {
+        List<HashAlgorithm> banks = new ArrayList<>(guest.pcrs().keySet());
         assertTrue(prediction.predicted().containsAll(UKI_PCRS), name + ": predicted " + prediction.predicted());
         PcrValues predicted = prediction.values();
         List<String> mismatches = new ArrayList<>();

@@ -83,6 +83,22 @@ class MeasurePcrCommandTest {
     }
 
     @Test
+    void qemuKernelBoot_withLoadOptions_equalsGuest() throws Exception {
+        Path uki = rebuiltUki("252-a");
+        Run r = run("measure", "pcr", "--uki", uki.toString(), "--vars", PcrTestUkis.OVMF_VARS.toString(), "--qemu-kernel",
+                "--load-options", "console=ttyS0 quiet panic=-1 from=append\t", "--bank", "sha256,sha384", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        Map<HashAlgorithm, Map<Integer, Digest>> guest = PcrTestUkis.capturedPcrs("252-append");
+        for (HashAlgorithm bank : List.of(HashAlgorithm.SHA256, HashAlgorithm.SHA384)) {
+            for (int pcr : new int[] {4, 7, 9, 11, 12}) {
+                assertEquals(guest.get(bank).get(pcr).hex(), json.get(bank.label()).get(Integer.toString(pcr)).asText(),
+                        bank.label() + " PCR " + pcr);
+            }
+        }
+    }
+
+    @Test
     void secureBoot_pcr7FromTheReferenceLogAlone_equalsGuest() throws Exception {
         // No VARS: Secure Boot state and db come from the reference log's PCR 7 events (a cloud's case).
         Path uki = rebuiltUki("252-secureboot");

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param loadOptions a command line passed to the UKI as LoadOptions (boot entry, shell, -append)
  * @param stage2 the stage2 binary stage1 will measure into PCR 14 (with {@code config})
  * @param config the raw config bytes stage1 will measure into PCR 15 (with {@code stage2})
+ * @param qemuKernelBoot the UKI is booted with QEMU {@code -kernel} (OVMF loads and measures it
+ *     before ReadyToBoot) instead of from the ESP as a boot option
  */
 public record UkiBootInputs(
         String ukiName,
@@ -29,7 +31,8 @@ public record UkiBootInputs(
         Optional<Integer> systemdVersion,
         Optional<String> loadOptions,
         Optional<byte[]> stage2,
-        Optional<byte[]> config) {
+        Optional<byte[]> config,
+        boolean qemuKernelBoot) {
 
     public UkiBootInputs {
         Objects.requireNonNull(ukiName, "ukiName");
@@ -66,6 +69,7 @@ public record UkiBootInputs(
         private String loadOptions;
         private byte[] stage2;
         private byte[] config;
+        private boolean qemuKernelBoot;
 
         private Builder(String ukiName, byte[] uki) {
             this.ukiName = ukiName;
@@ -108,10 +112,15 @@ public record UkiBootInputs(
             return this;
         }
 
+        public Builder qemuKernelBoot(boolean on) {
+            this.qemuKernelBoot = on;
+            return this;
+        }
+
         public UkiBootInputs build() {
             return new UkiBootInputs(ukiName, uki, banks, Optional.ofNullable(secureBoot), Optional.ofNullable(vars),
                     Optional.ofNullable(referenceLog), Optional.ofNullable(systemdVersion), Optional.ofNullable(loadOptions),
-                    Optional.ofNullable(stage2), Optional.ofNullable(config));
+                    Optional.ofNullable(stage2), Optional.ofNullable(config), qemuKernelBoot);
         }
     }
 }

@@ -68,19 +68,27 @@ public final class UkiBootPredictor {
         boolean secureBoot = secureBootState(in, assumptions);
 
         // PCR 4: BDS action and separator, the UKI, and (Secure Boot off) the kernel the stub LoadImage()s.
+        // With QEMU -kernel, OVMF loads (and measures) the UKI before ReadyToBoot, so its event comes first.
         predicted.add(PCR_BOOT_CODE);
+        PredictedEvent ukiEvent = PredictedEvent.of(PCR_BOOT_CODE, TcgEventType.EV_EFI_BOOT_SERVICES_APPLICATION, banks,
+                bank -> Authenticode.digest(uki, bank), "Authenticode digest of the UKI " + in.ukiName());
+        if (in.qemuKernelBoot()) {
+            events.add(ukiEvent);
+        }
         events.add(PredictedEvent.hashOf(PCR_BOOT_CODE, TcgEventType.EV_EFI_ACTION, banks,
                 CALLING_EFI_APPLICATION.getBytes(StandardCharsets.US_ASCII), "\"" + CALLING_EFI_APPLICATION + "\""));
         events.add(PredictedEvent.hashOf(PCR_BOOT_CODE, TcgEventType.EV_SEPARATOR, banks, SEPARATOR, "separator"));
-        events.add(PredictedEvent.of(PCR_BOOT_CODE, TcgEventType.EV_EFI_BOOT_SERVICES_APPLICATION, banks,
-                bank -> Authenticode.digest(uki, bank), "Authenticode digest of the UKI " + in.ukiName()));
+        if (!in.qemuKernelBoot()) {
+            events.add(ukiEvent);
+        }
         if (!secureBoot) {
             // Under Secure Boot the stub's own security override bypasses edk2's measure-boot hook.
             events.add(PredictedEvent.of(PCR_BOOT_CODE, TcgEventType.EV_EFI_BOOT_SERVICES_APPLICATION, banks,
                     bank -> Authenticode.digest(kernel, bank), "Authenticode digest of .linux (in-memory bytes)"));
         }
-        assumptions.add("the UKI is started by the firmware's boot manager from the ESP (no shim, no systemd-boot,"
-                + " no PE addons)");
+        assumptions.add(in.qemuKernelBoot()
+                ? "the UKI is booted with QEMU -kernel by OVMF (no shim, no systemd-boot, no PE addons)"
+                : "the UKI is started by the firmware's boot manager from the ESP (no shim, no systemd-boot, no PE addons)");
 
         secureBootEvents(in, uki, secureBoot, banks, predicted, notPredicted, events);
 

@@ -84,6 +84,15 @@ class UkiBootPredictorTest {
     }
 
     @Test
+    void qemuKernelBoot_measuresTheUkiBeforeTheBdsAction() throws Exception {
+        PcrPrediction p = UkiBootPredictor.predict(UkiBootInputs.builder("uki.efi", uki(SDMAGIC_252).build())
+                .qemuKernelBoot(true).build());
+        List<Long> types = p.events().stream().filter(e -> e.pcr() == 4).map(PredictedEvent::eventType).toList();
+        assertEquals(List.of(TcgEventType.EV_EFI_BOOT_SERVICES_APPLICATION, TcgEventType.EV_EFI_ACTION,
+                TcgEventType.EV_SEPARATOR, TcgEventType.EV_EFI_BOOT_SERVICES_APPLICATION), types);
+    }
+
+    @Test
     void secureBootVars_unsignedUki_isRefused() throws Exception {
         OvmfVarStore vars = OvmfVarStore.parse("snakeoil", TpmTestResources.read("ovmf/OVMF_VARS_4M.snakeoil.fd.gz"));
         MeasureException e = assertThrows(MeasureException.class, () -> UkiBootPredictor.predict(
