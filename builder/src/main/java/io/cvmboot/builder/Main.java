@@ -14,6 +14,7 @@ import io.cvmboot.builder.cli.VerifyReportCommand;
 import io.cvmboot.builder.cli.VersionProvider;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,19 +27,6 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Builds confidential-VM boot artefacts reproducibly and computes their measurements.",
-        subcommands = {
-            BuildCommand.class,
-            VerifyCommand.class,
-            ReproduceCommand.class,
-            BootCommand.class,
-            InitrdCommand.class,
-            UkiCommand.class,
-            MeasureCommand.class,
-            EventlogCommand.class,
-            VerifyReportCommand.class,
-            VerifyQuoteCommand.class,
-            CommandLine.HelpCommand.class
-        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success (for verify commands: every check passed)",
@@ -59,15 +47,48 @@ public final class Main implements Runnable {
 
     /** Runs the CLI with the given arguments and returns the process exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = commandLine(out, err);
+        CommandLine cli = commandLine(out, err, args.length > 0 ? args[0] : null);
         int code = cli.execute(args);
         out.flush();
         err.flush();
         return code;
     }
 
-    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    /**
+     * The subcommands, in help order. Building picocli's model of every command costs about half a
+     * second of start-up, so a run builds only the one it needs (all of them for help and errors).
+     */
+    private static final List<String> SUBCOMMANDS = List.of("build", "verify", "reproduce", "boot", "initrd", "uki",
+            "measure", "eventlog", "verify-report", "verify-quote", "help");
+
+    // A switch, not a map of constructor references: lambdas in static state crash the JDK 25 AOT
+    // cache dump of bin/builder ("Metadata ... should have been archived").
+    private static Object subcommand(String name) {
+        return switch (name) {
+            case "build" -> new BuildCommand();
+            case "verify" -> new VerifyCommand();
+            case "reproduce" -> new ReproduceCommand();
+            case "boot" -> new BootCommand();
+            case "initrd" -> new InitrdCommand();
+            case "uki" -> new UkiCommand();
+            case "measure" -> new MeasureCommand();
+            case "eventlog" -> new EventlogCommand();
+            case "verify-report" -> new VerifyReportCommand();
+            case "verify-quote" -> new VerifyQuoteCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, String first) {
         CommandLine cli = new CommandLine(new Main());
+        if (first != null && SUBCOMMANDS.contains(first) && !first.equals("help")) {
+            cli.addSubcommand(first, subcommand(first));
+        } else {
+            for (String name : SUBCOMMANDS) {
+                cli.addSubcommand(name, subcommand(name));
+            }
+        }
         cli.setOut(out);
         cli.setErr(err);
         // '--cmdline @FILE' is ours to interpret (the uki command reads the file), not an argument file.

@@ -96,7 +96,12 @@ final class SpecInputs implements InputResolver, AutoCloseable {
             return tree;
         }
         BuildSpec.PackageSpec p = spec.packages().get(key);
-        PackagePin pin = pin(p);
+        PackagePin pin;
+        try {
+            pin = pin(p);
+        } catch (IllegalArgumentException e) {
+            throw new BuildInputException("packages." + key + ": " + e.getMessage(), e);
+        }
         try {
             FetchedPackage fetched = fetcher.fetch(pin, event -> progress.accept(FetchProgressFormatter.format(event)));
             tree = DebArchive.read(fetched, wanted(key)::test).files();

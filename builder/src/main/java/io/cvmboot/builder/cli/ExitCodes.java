@@ -37,6 +37,7 @@ public final class ExitCodes {
                 || ex instanceof ArtefactInputException
                 || ex instanceof io.cvmboot.builder.spec.BuildSpecException
                 || ex instanceof io.cvmboot.builder.build.BuildInputException
+                || ex instanceof io.cvmboot.builder.deb.PackageException
                 || ex instanceof io.cvmboot.builder.build.ManifestCheck.ManifestException
                 || ex instanceof java.nio.file.FileAlreadyExistsException
                 || ex instanceof java.nio.file.NoSuchFileException;

@@ -58,22 +58,22 @@ public record BuildSpec(
     }
 
     /**
-     * Package mirrors. Plain HTTP is fine: every .deb is pinned by SHA-256.
+     * Package mirrors (every .deb is also pinned by SHA-256).
      *
      * @param debian the main archive
      * @param security the security archive (packages whose {@code archive} is "security")
      */
     public record Mirrors(String debian, String security) {
         public static final Mirrors DEFAULT =
-                new Mirrors("http://deb.debian.org/debian", "http://deb.debian.org/debian-security");
+                new Mirrors("https://deb.debian.org/debian", "https://deb.debian.org/debian-security");
 
         public Mirrors {
             debian = debian == null ? DEFAULT_DEBIAN : debian;
             security = security == null ? DEFAULT_SECURITY : security;
         }
 
-        private static final String DEFAULT_DEBIAN = "http://deb.debian.org/debian";
-        private static final String DEFAULT_SECURITY = "http://deb.debian.org/debian-security";
+        private static final String DEFAULT_DEBIAN = "https://deb.debian.org/debian";
+        private static final String DEFAULT_SECURITY = "https://deb.debian.org/debian-security";
     }
 
     /**

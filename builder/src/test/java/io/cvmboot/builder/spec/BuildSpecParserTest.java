@@ -27,7 +27,7 @@ class BuildSpecParserTest {
         assertEquals(8, spec.kernelModules().size());
         assertEquals("zstd", spec.initrd().compression());
         assertEquals(1767225600L, spec.sourceDateEpoch());
-        assertEquals("http://deb.debian.org/debian", spec.mirrors().debian());
+        assertEquals("https://deb.debian.org/debian", spec.mirrors().debian());
     }
 
     @Test
