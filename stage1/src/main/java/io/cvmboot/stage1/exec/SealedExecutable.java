@@ -23,7 +23,8 @@ public final class SealedExecutable implements AutoCloseable {
     private static final int STAGING_BYTES = 256 * 1024;
 
     private final int fd;
-    private final Arena arena = Arena.ofConfined();
+    // Shared: the download pipeline writes from its hashing thread.
+    private final Arena arena = Arena.ofShared();
     private final MemorySegment staging = arena.allocate(STAGING_BYTES);
     private boolean sealed;
     private boolean closed;

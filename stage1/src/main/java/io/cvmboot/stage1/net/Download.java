@@ -5,21 +5,17 @@ import io.cvmboot.measure.Digest.HashAlgorithm;
 import io.cvmboot.stage1.Log;
 import java.io.IOException;
 import java.net.URI;
-import java.security.MessageDigest;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Streams a URL into a {@link ByteSink}, hashing while the bytes pass: memory stays at one buffer
- * whatever the size. Redirects are followed up to {@link #MAX_REDIRECTS} and never from https to
+ * Streams a URL into a {@link ByteSink}, hashing while the bytes pass ({@link HashingPipeline}):
+ * memory stays at a few buffers whatever the size. Redirects are followed up to {@link #MAX_REDIRECTS} and never from https to
  * http (that would drop the transport's authentication of the server).
  */
 public final class Download {
     public static final int MAX_REDIRECTS = 5;
-    /** Read size: large enough for line-rate loopback, small against the 64 MiB RSS target. */
-    static final int BUFFER_BYTES = 256 * 1024;
 
     private Download() {}
 
@@ -47,27 +43,11 @@ public final class Download {
                 if (r.contentLength() > maxBytes) {
                     throw new BodyTooLargeException("GET " + current, maxBytes, "Content-Length " + r.contentLength());
                 }
-                Map<HashAlgorithm, MessageDigest> mds = new EnumMap<>(HashAlgorithm.class);
-                for (HashAlgorithm a : algs) {
-                    mds.put(a, a.newMessageDigest());
-                }
-                byte[] buf = new byte[BUFFER_BYTES];
-                long total = 0;
-                int n;
-                while ((n = r.body().readNBytes(buf, 0, buf.length)) > 0) {
-                    total += n;
-                    if (total > maxBytes) {
-                        throw new BodyTooLargeException("GET " + current, maxBytes, "more");
-                    }
-                    for (MessageDigest md : mds.values()) {
-                        md.update(buf, 0, n);
-                    }
-                    sink.write(buf, 0, n);
-                }
-                Http.requireComplete("GET " + current, r.contentLength(), total);
-                Map<HashAlgorithm, Digest> digests = new EnumMap<>(HashAlgorithm.class);
-                mds.forEach((a, md) -> digests.put(a, Digest.of(a, md.digest())));
-                return new DownloadResult(current, total, digests);
+                URI from = current;
+                HashingPipeline.Result copied = HashingPipeline.copy(r.body(), maxBytes, algs, sink,
+                        total -> { throw new BodyTooLargeException("GET " + from, maxBytes, "more"); });
+                Http.requireComplete("GET " + current, r.contentLength(), copied.size());
+                return new DownloadResult(current, copied.size(), copied.digests());
             }
         }
     }
