@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cvmboot.measure.Digest.HashAlgorithm;
+import io.cvmboot.measure.tpm.EspExtras;
 import io.cvmboot.measure.tpm.EventLogParser;
 import io.cvmboot.measure.tpm.OvmfVarStore;
 import io.cvmboot.measure.tpm.PcrPrediction;
@@ -18,6 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,6 +68,14 @@ public final class MeasurePcrCommand implements Callable<Integer> {
             description = "A command line the UKI receives as LoadOptions (boot entry, EFI shell): PCR 12 and 9.")
     String loadOptions;
 
+    @Option(names = "--extra", paramLabel = "FILE",
+            description = "A file in the UKI's drop-in directory <UKI>.extra.d/ on the ESP (*.cred: PCR 12, *.raw: PCR 13); repeatable.")
+    List<Path> extras = new ArrayList<>();
+
+    @Option(names = "--global-credential", paramLabel = "FILE",
+            description = "A file in \\loader\\credentials\\ on the ESP (PCR 12); repeatable.")
+    List<Path> globalCredentials = new ArrayList<>();
+
     @Option(names = "--qemu-kernel",
             description = "The UKI is booted with QEMU -kernel (OVMF measures it before ReadyToBoot; -append becomes --load-options).")
     boolean qemuKernel;
@@ -96,7 +107,8 @@ public final class MeasurePcrCommand implements Callable<Integer> {
                 .secureBoot(secureBoot)
                 .systemdVersion(systemdVersion)
                 .loadOptions(loadOptions)
-                .qemuKernelBoot(qemuKernel);
+                .qemuKernelBoot(qemuKernel)
+                .espExtras(new EspExtras(byName(extras, "--extra"), byName(globalCredentials, "--global-credential")));
         if (vars != null) {
             in.vars(OvmfVarStore.parse(vars.toString(), Files.readAllBytes(vars)));
         }
@@ -114,6 +126,18 @@ public final class MeasurePcrCommand implements Callable<Integer> {
             printText(out, prediction);
         }
         return ExitCodes.OK;
+    }
+
+    /** The files by the name the firmware lists them under (their file name). */
+    private static SortedMap<String, byte[]> byName(List<Path> files, String option) throws Exception {
+        SortedMap<String, byte[]> out = new TreeMap<>();
+        for (Path f : files) {
+            String name = f.getFileName().toString();
+            if (out.put(name, Files.readAllBytes(f)) != null) {
+                throw new UserInputException(option + ": two files named " + name + " (one directory cannot hold both)");
+            }
+        }
+        return out;
     }
 
     private void printText(PrintWriter out, PcrPrediction p) {

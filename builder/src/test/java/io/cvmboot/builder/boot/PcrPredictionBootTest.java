@@ -12,6 +12,7 @@ import io.cvmboot.builder.qemu.QemuSpec;
 import io.cvmboot.builder.qemu.Swtpm;
 import io.cvmboot.measure.Digest;
 import io.cvmboot.measure.Digest.HashAlgorithm;
+import io.cvmboot.measure.tpm.EspExtras;
 import io.cvmboot.measure.tpm.EventLog;
 import io.cvmboot.measure.tpm.EventLogParser;
 import io.cvmboot.measure.tpm.EventLogReplay;
@@ -97,7 +98,7 @@ class PcrPredictionBootTest {
         // ReadyToBoot, changing PCR 4's order (and PCR 1, so no reference log here).
         byte[] uki = ukis.build("252-a");
         String append = "console=ttyS0 quiet panic=-1 from=append\t";
-        GuestTpmReport guest = boot("252-append", uki, false, append);
+        GuestTpmReport guest = boot("252-append", uki, false, append, EspExtras.NONE);
         UkiBootInputs in = UkiBootInputs.builder("252-append", uki)
                 .banks(new ArrayList<>(guest.pcrs().keySet()))
                 .vars(OvmfVarStore.parse("vars", Files.readAllBytes(PcrTestUkis.OVMF_VARS)))
@@ -107,6 +108,46 @@ class PcrPredictionBootTest {
         assertMatches("252-append", UkiBootPredictor.predict(in), guest);
         assertFalse(guest.pcr(HashAlgorithm.SHA256, 12).equals(Pcrs.zero(HashAlgorithm.SHA256)), "PCR 12 was extended");
         assertReplayMatches("252-append", EventLogParser.parse("252-append log", guest.eventLog()), guest);
+    }
+
+    @Test
+    void stub252_espCredentialsAndSysext() throws Exception {
+        bootWithExtras("252-extras", ukis.build("252-a"));
+    }
+
+    @Test
+    void stub257_espCredentialsAndSysext() throws Exception {
+        bootWithExtras("257-extras", ukis.build("257"));
+    }
+
+    /**
+     * Credentials and a sysext next to the UKI and a global credential in \loader\credentials: the stub
+     * measures their cpio archives into PCR 12 and 13 and appends them to the initrd (PCR 9). A file
+     * without a known suffix and a dot-file are ignored by the stub.
+     */
+    private void bootWithExtras(String name, byte[] uki) throws Exception {
+        java.util.SortedMap<String, byte[]> extraDir = new java.util.TreeMap<>();
+        extraDir.put("b.cred", "second credential\n".getBytes(StandardCharsets.US_ASCII));
+        extraDir.put("a.cred", "first credential, odd size".getBytes(StandardCharsets.US_ASCII));
+        extraDir.put("tools.raw", new byte[] {0x68, 0x73, 0x71, 0x73, 1, 2, 3});
+        extraDir.put("notes.txt", "not picked up".getBytes(StandardCharsets.US_ASCII));
+        extraDir.put(".hidden.cred", "skipped: dot-file".getBytes(StandardCharsets.US_ASCII));
+        java.util.SortedMap<String, byte[]> global = new java.util.TreeMap<>();
+        global.put("site.cred", "global".getBytes(StandardCharsets.US_ASCII));
+        EspExtras extras = new EspExtras(extraDir, global);
+        GuestTpmReport guest = boot(name, uki, false, null, extras);
+        UkiBootInputs in = UkiBootInputs.builder(name, uki)
+                .banks(new ArrayList<>(guest.pcrs().keySet()))
+                .vars(OvmfVarStore.parse("vars", Files.readAllBytes(PcrTestUkis.OVMF_VARS)))
+                .referenceLog(plainReference)
+                .espExtras(extras)
+                .build();
+        PcrPrediction prediction = UkiBootPredictor.predict(in);
+        assertTrue(prediction.predicted().contains(13), "PCR 13 predicted: " + prediction.predicted());
+        assertMatches(name, prediction, guest);
+        assertFalse(guest.pcr(HashAlgorithm.SHA256, 12).equals(Pcrs.zero(HashAlgorithm.SHA256)), "PCR 12 was extended");
+        assertFalse(guest.pcr(HashAlgorithm.SHA256, 13).equals(Pcrs.zero(HashAlgorithm.SHA256)), "PCR 13 was extended");
+        assertReplayMatches(name, EventLogParser.parse(name + " log", guest.eventLog()), guest);
     }
 
     @Test
@@ -122,7 +163,7 @@ class PcrPredictionBootTest {
     private GuestTpmReport bootAndCheck(String name) throws Exception {
         byte[] uki = ukis.build(name);
         boolean secureBoot = PcrTestUkis.secureBoot(name);
-        GuestTpmReport guest = boot(name, uki, secureBoot, null);
+        GuestTpmReport guest = boot(name, uki, secureBoot, null, EspExtras.NONE);
         EventLog guestLog = EventLogParser.parse(name + " event log", guest.eventLog());
         if (plainReference == null && !secureBoot) {
             plainReference = guestLog;
@@ -133,7 +174,8 @@ class PcrPredictionBootTest {
     }
 
     /** Boots {@code uki} from an ESP, or with QEMU -kernel when {@code append} is given. */
-    private GuestTpmReport boot(String name, byte[] uki, boolean secureBoot, String append) throws Exception {
+    private GuestTpmReport boot(String name, byte[] uki, boolean secureBoot, String append, EspExtras extras)
+            throws Exception {
         Path dir = work.resolve(name);
         QemuSpec.Builder spec = QemuSpec.builder()
                 .ovmf(secureBoot ? PcrTestUkis.OVMF_CODE_SECBOOT : PcrTestUkis.OVMF_CODE,
@@ -143,6 +185,14 @@ class PcrPredictionBootTest {
             Path esp = dir.resolve("esp");
             Files.createDirectories(esp.resolve("EFI/BOOT"));
             Files.write(esp.resolve("EFI/BOOT/BOOTX64.EFI"), uki);
+            for (var f : extras.ukiExtraDir().entrySet()) {
+                Path d = Files.createDirectories(esp.resolve("EFI/BOOT/BOOTX64.EFI.extra.d"));
+                Files.write(d.resolve(f.getKey()), f.getValue());
+            }
+            for (var f : extras.globalCredentials().entrySet()) {
+                Path d = Files.createDirectories(esp.resolve("loader/credentials"));
+                Files.write(d.resolve(f.getKey()), f.getValue());
+            }
             spec.esp(esp);
         } else {
             Files.createDirectories(dir);

@@ -98,6 +98,29 @@ class MeasurePcrCommandTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"252-extras", "257-extras"})
+    void espDropIns_credentialsAndSysext_equalGuest(String name) throws Exception {
+        // The files PcrPredictionBootTest put on the ESP (measure/src/test/resources/tpm/logs/README.md).
+        Path uki = rebuiltUki(name.startsWith("252") ? "252-a" : "257");
+        Path extraDir = Files.createDirectories(dir.resolve("extra.d"));
+        Path a = Files.writeString(extraDir.resolve("a.cred"), "first credential, odd size");
+        Path b = Files.writeString(extraDir.resolve("b.cred"), "second credential\n");
+        Path raw = Files.write(extraDir.resolve("tools.raw"), new byte[] {0x68, 0x73, 0x71, 0x73, 1, 2, 3});
+        Path txt = Files.writeString(extraDir.resolve("notes.txt"), "not picked up");
+        Path hidden = Files.writeString(extraDir.resolve(".hidden.cred"), "skipped: dot-file");
+        Path global = Files.writeString(Files.createDirectories(dir.resolve("loader")).resolve("site.cred"), "global");
+        Run r = run("measure", "pcr", "--uki", uki.toString(), "--vars", PcrTestUkis.OVMF_VARS.toString(),
+                "--extra", a.toString(), "--extra", b.toString(), "--extra", raw.toString(), "--extra", txt.toString(),
+                "--extra", hidden.toString(), "--global-credential", global.toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode sha256 = new ObjectMapper().readTree(r.out()).get("sha256");
+        Map<Integer, Digest> guest = PcrTestUkis.capturedPcrs(name).get(HashAlgorithm.SHA256);
+        for (int pcr : new int[] {4, 7, 9, 11, 12, 13}) {
+            assertEquals(guest.get(pcr).hex(), sha256.get(Integer.toString(pcr)).asText(), name + " PCR " + pcr);
+        }
+    }
+
     @Test
     void secureBoot_pcr7FromTheReferenceLogAlone_equalsGuest() throws Exception {
         // No VARS: Secure Boot state and db come from the reference log's PCR 7 events (a cloud's case).

@@ -31,7 +31,44 @@ public final class StubCpio {
      */
     public static byte[] literal(String dirPrefix, int dirMode, String name, int fileMode, byte[] contents) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int inode = 1;
+        int inode = prefix(out, dirPrefix, dirMode, 1);
+        header(out, inode, S_IFREG | fileMode, contents.length, dirPrefix + "/" + name);
+        out.writeBytes(contents);
+        pad4(out);
+        out.writeBytes(TRAILER.getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+
+    /**
+     * The archive of a drop-in directory (credentials, sysexts): the prefix directories, then every
+     * file in {@code files} (already filtered and named as the stub reads them) sorted by name, then
+     * the trailer. Empty when there are no files: the stub then generates nothing.
+     */
+    public static byte[] dropIn(String dirPrefix, int dirMode, int fileMode, java.util.Map<String, byte[]> files) {
+        if (files.isEmpty()) {
+            return new byte[0];
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int inode = prefix(out, dirPrefix, dirMode, 1);
+        // The stub sorts with strcmp16; the names are ASCII, so UTF-16 code-unit order is byte order.
+        for (String name : new java.util.TreeMap<>(files).keySet()) {
+            byte[] contents = files.get(name);
+            header(out, inode++, S_IFREG | fileMode, contents.length, dirPrefix + "/" + name);
+            out.writeBytes(contents);
+            pad4(out);
+        }
+        out.writeBytes(TRAILER.getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+
+    /** An embedded file as the stub packs it: under {@code .extra}, directory 0555, file 0444. */
+    public static byte[] extraFile(String name, byte[] contents) {
+        return literal(EXTRA_DIR, LITERAL_DIR_MODE, name, LITERAL_FILE_MODE, contents);
+    }
+
+    /** Every leading directory of {@code dirPrefix} with 0555, then the prefix itself; returns the next inode. */
+    private static int prefix(ByteArrayOutputStream out, String dirPrefix, int dirMode, int firstInode) {
+        int inode = firstInode;
         int slash = dirPrefix.indexOf('/');
         while (slash >= 0) {
             if (slash > 0) {
@@ -40,16 +77,7 @@ public final class StubCpio {
             slash = dirPrefix.indexOf('/', slash + 1);
         }
         dir(out, dirPrefix, dirMode, inode++);
-        header(out, inode, S_IFREG | fileMode, contents.length, dirPrefix + "/" + name);
-        out.writeBytes(contents);
-        pad4(out);
-        out.writeBytes(TRAILER.getBytes(StandardCharsets.US_ASCII));
-        return out.toByteArray();
-    }
-
-    /** An embedded file as the stub packs it: under {@code .extra}, directory 0555, file 0444. */
-    public static byte[] extraFile(String name, byte[] contents) {
-        return literal(EXTRA_DIR, LITERAL_DIR_MODE, name, LITERAL_FILE_MODE, contents);
+        return inode;
     }
 
     private static void dir(ByteArrayOutputStream out, String path, int mode, int inode) {

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param loadOptions a command line passed to the UKI as LoadOptions (boot entry, shell, -append)
  * @param stage2 the stage2 binary stage1 will measure into PCR 14 (with {@code config})
  * @param config the raw config bytes stage1 will measure into PCR 15 (with {@code stage2})
+ * @param espExtras credentials and sysexts next to the UKI on the ESP (none by default)
  * @param qemuKernelBoot the UKI is booted with QEMU {@code -kernel} (OVMF loads and measures it
  *     before ReadyToBoot) instead of from the ESP as a boot option
  */
@@ -32,6 +33,7 @@ public record UkiBootInputs(
         Optional<String> loadOptions,
         Optional<byte[]> stage2,
         Optional<byte[]> config,
+        EspExtras espExtras,
         boolean qemuKernelBoot) {
 
     public UkiBootInputs {
@@ -43,6 +45,7 @@ public record UkiBootInputs(
         }
         stage2 = stage2.map(byte[]::clone);
         config = config.map(byte[]::clone);
+        Objects.requireNonNull(espExtras, "espExtras");
         if (stage2.isPresent() != config.isPresent()) {
             throw new IllegalArgumentException("stage1 measures both stage2 (PCR 14) and its config (PCR 15): give both or neither");
         }
@@ -70,6 +73,7 @@ public record UkiBootInputs(
         private byte[] stage2;
         private byte[] config;
         private boolean qemuKernelBoot;
+        private EspExtras espExtras = EspExtras.NONE;
 
         private Builder(String ukiName, byte[] uki) {
             this.ukiName = ukiName;
@@ -112,6 +116,11 @@ public record UkiBootInputs(
             return this;
         }
 
+        public Builder espExtras(EspExtras extras) {
+            this.espExtras = extras;
+            return this;
+        }
+
         public Builder qemuKernelBoot(boolean on) {
             this.qemuKernelBoot = on;
             return this;
@@ -120,7 +129,7 @@ public record UkiBootInputs(
         public UkiBootInputs build() {
             return new UkiBootInputs(ukiName, uki, banks, Optional.ofNullable(secureBoot), Optional.ofNullable(vars),
                     Optional.ofNullable(referenceLog), Optional.ofNullable(systemdVersion), Optional.ofNullable(loadOptions),
-                    Optional.ofNullable(stage2), Optional.ofNullable(config), qemuKernelBoot);
+                    Optional.ofNullable(stage2), Optional.ofNullable(config), espExtras, qemuKernelBoot);
         }
     }
 }

@@ -43,6 +43,12 @@ public final class UkiBootPredictor {
     static final int PCR_KERNEL_STUB = 9;
     static final int PCR_KERNEL_IMAGE = 11;
     static final int PCR_KERNEL_PARAMETERS = 12;
+    static final int PCR_SYSEXTS = 13;
+
+    /** The archives systemd-stub generates from ESP drop-ins (empty arrays when there are none). */
+    record DropIns(byte[] credentials, byte[] globalCredentials, byte[] sysexts) {
+        static final DropIns NONE = new DropIns(new byte[0], new byte[0], new byte[0]);
+    }
 
     private UkiBootPredictor() {}
 
@@ -119,7 +125,29 @@ public final class UkiBootPredictor {
         } else if (sections.has(".cmdline")) {
             cmdline = StubCmdline.fromSection(in.ukiName(), sections.get(".cmdline").orElseThrow());
         }
-        assumptions.add("no credentials, sysexts or confexts next to the UKI or in \\loader on the ESP");
+        // PCR 12 and 13: the drop-in archives, measured after the command line (stub order).
+        EspExtras extras = in.espExtras();
+        extras.requireModelled(generation);
+        DropIns dropIns = new DropIns(
+                StubCpio.dropIn(".extra/credentials", 0500, 0400, extras.credentials()),
+                StubCpio.dropIn(".extra/global_credentials", 0500, 0400, extras.globals()),
+                StubCpio.dropIn(".extra/sysext", 0555, 0444, extras.sysexts(generation)));
+        if (dropIns.credentials().length > 0) {
+            events.add(PredictedEvent.hashOf(PCR_KERNEL_PARAMETERS, TcgEventType.EV_IPL, banks, dropIns.credentials(),
+                    "systemd-stub: Credentials initrd " + extras.credentials().keySet()));
+        }
+        if (dropIns.globalCredentials().length > 0) {
+            events.add(PredictedEvent.hashOf(PCR_KERNEL_PARAMETERS, TcgEventType.EV_IPL, banks, dropIns.globalCredentials(),
+                    "systemd-stub: Global credentials initrd " + extras.globals().keySet()));
+        }
+        predicted.add(PCR_SYSEXTS);
+        if (dropIns.sysexts().length > 0) {
+            events.add(PredictedEvent.hashOf(PCR_SYSEXTS, TcgEventType.EV_IPL, banks, dropIns.sysexts(),
+                    "systemd-stub: System extension initrd " + extras.sysexts(generation).keySet()));
+        }
+        assumptions.add(extras.isEmpty()
+                ? "no credentials, sysexts, confexts or addons next to the UKI or in \\loader on the ESP"
+                : "the ESP holds exactly the given drop-in files next to the UKI and in \\loader\\credentials");
 
         // PCR 9: the kernel's EFI stub measures the command line it got and the initrd it loaded.
         Optional<LinuxKernelVersion> kernelVersion = LinuxKernelVersion.of(linux);
@@ -133,7 +161,7 @@ public final class UkiBootPredictor {
                 events.add(PredictedEvent.hashOf(PCR_KERNEL_STUB, TcgEventType.EV_EVENT_TAG, banks,
                         StubCmdline.loadOptions(cmdline), "Linux: " + LINUX_LOAD_OPTIONS_LABEL + " \"" + shown + "\""));
             }
-            byte[] initrd = combinedInitrd(generation, sections);
+            byte[] initrd = combinedInitrd(generation, sections, dropIns);
             if (initrd.length > 0) {
                 events.add(PredictedEvent.hashOf(PCR_KERNEL_STUB, TcgEventType.EV_EVENT_TAG, banks, initrd,
                         "Linux: " + LINUX_INITRD_LABEL + " (" + initrd.length + " bytes as handed over by systemd-stub)"));
@@ -144,7 +172,6 @@ public final class UkiBootPredictor {
         firmwareEvents(in, banks, predicted, notPredicted, events);
         notPredicted.putIfAbsent(8, "not modelled (systemd-stub built without the PCR 8 compatibility option leaves it zero)");
         notPredicted.putIfAbsent(10, "extended by the OS (IMA)");
-        notPredicted.putIfAbsent(13, "not modelled (sysexts on the ESP)");
 
         List<PredictedEvent> ordered = new ArrayList<>(events);
         ordered.sort(java.util.Comparator.comparingInt(PredictedEvent::pcr)); // stable: log order within a PCR
@@ -262,7 +289,7 @@ public final class UkiBootPredictor {
      * padding it to 4) by the generated cpio archives if there are any; for 257 every part padded to
      * 4 when there is more than one part.
      */
-    static byte[] combinedInitrd(StubGeneration generation, UkiSections sections) {
+    static byte[] combinedInitrd(StubGeneration generation, UkiSections sections, DropIns dropIns) {
         List<byte[]> parts = new ArrayList<>();
         if (generation == StubGeneration.V257) {
             sections.get(".ucode").ifPresent(parts::add);
@@ -270,6 +297,11 @@ public final class UkiBootPredictor {
         Optional<byte[]> initrd = sections.get(".initrd");
         initrd.ifPresent(parts::add);
         List<byte[]> generated = new ArrayList<>();
+        for (byte[] archive : List.of(dropIns.credentials(), dropIns.globalCredentials(), dropIns.sysexts())) {
+            if (archive.length > 0) {
+                generated.add(archive);
+            }
+        }
         sections.get(StubGeneration.PCRSIG).ifPresent(b -> generated.add(StubCpio.extraFile("tpm2-pcr-signature.json", b)));
         sections.get(".pcrpkey").ifPresent(b -> generated.add(StubCpio.extraFile("tpm2-pcr-public-key.pem", b)));
         if (generation == StubGeneration.V257) {

@@ -19,7 +19,7 @@ class EventLogParserTest {
     static final String GOOD = "logs/252-a.eventlog.bin";
 
     @ParameterizedTest
-    @ValueSource(strings = {"252-a", "252-b", "252-append", "252-secureboot", "254", "257"})
+    @ValueSource(strings = {"252-a", "252-b", "252-append", "252-extras", "252-secureboot", "254", "257", "257-extras"})
     void capturedLog_headerListsTheFourSwtpmBanks(String name) throws Exception {
         EventLog log = EventLogParser.parse(name, TpmTestResources.read("logs/" + name + ".eventlog.bin"));
         assertEquals(List.of(HashAlgorithm.SHA1, HashAlgorithm.SHA256, HashAlgorithm.SHA384, HashAlgorithm.SHA512), log.banks());

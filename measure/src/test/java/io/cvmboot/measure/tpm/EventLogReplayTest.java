@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class EventLogReplayTest {
     @ParameterizedTest
-    @ValueSource(strings = {"252-a", "252-b", "252-append", "252-secureboot", "254", "257"})
+    @ValueSource(strings = {"252-a", "252-b", "252-append", "252-extras", "252-secureboot", "254", "257", "257-extras"})
     void replay_reproducesGuestPcrs(String name) throws Exception {
         EventLog log = EventLogParser.parse(name, TpmTestResources.read("logs/" + name + ".eventlog.bin"));
         Map<HashAlgorithm, Map<Integer, Digest>> guest = guestPcrs(name);

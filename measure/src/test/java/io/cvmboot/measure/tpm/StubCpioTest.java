@@ -40,6 +40,40 @@ class StubCpioTest {
     }
 
     @Test
+    void dropIn_filesSortedAfterPrefix_gnuCpioListsThem() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/cpio")), "GNU cpio absent: cross-check skipped");
+        java.util.Map<String, byte[]> files = new java.util.HashMap<>();
+        files.put("b.cred", new byte[] {2});
+        files.put("B.cred", new byte[] {3});
+        files.put("a.cred", new byte[] {1, 1, 1, 1, 1});
+        Path archive = Files.write(dir.resolve("c.cpio"), StubCpio.dropIn(".extra/credentials", 0500, 0400, files));
+        Process p = new ProcessBuilder("/usr/bin/cpio", "-itv").redirectInput(archive.toFile()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), log);
+        List<String> names = log.lines().filter(l -> l.contains(".extra")).map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList();
+        assertEquals(List.of(".extra", ".extra/credentials", ".extra/credentials/B.cred", ".extra/credentials/a.cred",
+                ".extra/credentials/b.cred"), names);
+        assertTrue(log.contains("dr-x------"), "credentials directory 0500: " + log);
+    }
+
+    @Test
+    void dropIn_noFiles_noArchive() {
+        assertEquals(0, StubCpio.dropIn(".extra/sysext", 0555, 0444, java.util.Map.of()).length);
+    }
+
+    @Test
+    void espExtras_selectLikeTheStub() {
+        java.util.SortedMap<String, byte[]> dir = new java.util.TreeMap<>();
+        for (String n : List.of("a.cred", "B.CRED", ".hidden.cred", "x.raw", "y.confext.raw", "n\u00e4me.cred", "notes.txt")) {
+            dir.put(n, new byte[0]);
+        }
+        EspExtras e = new EspExtras(dir, new java.util.TreeMap<>());
+        assertEquals(java.util.Set.of("a.cred", "B.CRED"), e.credentials().keySet());
+        assertEquals(java.util.Set.of("x.raw", "y.confext.raw"), e.sysexts(StubGeneration.V252).keySet());
+        assertEquals(java.util.Set.of("x.raw"), e.sysexts(StubGeneration.V257).keySet());
+    }
+
+    @Test
     void extraFile_gnuCpioExtractsIt() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/cpio")), "GNU cpio absent: cross-check skipped");
         byte[] content = "NAME=\"odd size\"\n".getBytes(StandardCharsets.US_ASCII);

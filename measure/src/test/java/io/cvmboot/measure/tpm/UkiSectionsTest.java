@@ -55,7 +55,7 @@ class UkiSectionsTest {
     void initrd252_withoutGeneratedArchives_isTheSectionUnpadded() throws Exception {
         byte[] initrd = {1, 2, 3, 4, 5};
         PeImage pe = PeImage.parse("uki", new TestPe().section(".initrd", initrd, 5).section(".osrel", "ID=x\n").build());
-        assertArrayEquals(initrd, UkiBootPredictor.combinedInitrd(StubGeneration.V252, UkiSections.resolve(pe, StubGeneration.V252)));
+        assertArrayEquals(initrd, UkiBootPredictor.combinedInitrd(StubGeneration.V252, UkiSections.resolve(pe, StubGeneration.V252), UkiBootPredictor.DropIns.NONE));
     }
 
     @Test
@@ -66,7 +66,7 @@ class UkiSectionsTest {
         expected.writeBytes(new byte[] {1, 2, 3, 4, 5, 0, 0, 0});
         expected.writeBytes(StubCpio.extraFile("tpm2-pcr-signature.json", "{}".getBytes(StandardCharsets.US_ASCII)));
         assertArrayEquals(expected.toByteArray(),
-                UkiBootPredictor.combinedInitrd(StubGeneration.V252, UkiSections.resolve(pe, StubGeneration.V252)));
+                UkiBootPredictor.combinedInitrd(StubGeneration.V252, UkiSections.resolve(pe, StubGeneration.V252), UkiBootPredictor.DropIns.NONE));
     }
 
     @Test
@@ -77,14 +77,14 @@ class UkiSectionsTest {
         expected.writeBytes(new byte[] {1, 2, 3, 4, 5, 0, 0, 0});
         expected.writeBytes(StubCpio.extraFile("os-release", "ID=x\n".getBytes(StandardCharsets.US_ASCII)));
         assertArrayEquals(expected.toByteArray(),
-                UkiBootPredictor.combinedInitrd(StubGeneration.V257, UkiSections.resolve(pe, StubGeneration.V257)));
+                UkiBootPredictor.combinedInitrd(StubGeneration.V257, UkiSections.resolve(pe, StubGeneration.V257), UkiBootPredictor.DropIns.NONE));
     }
 
     @Test
     void initrd257_singlePart_isUnpadded() throws Exception {
         byte[] initrd = {1, 2, 3, 4, 5};
         PeImage pe = PeImage.parse("uki", new TestPe().section(".initrd", initrd, 5).build());
-        assertArrayEquals(initrd, UkiBootPredictor.combinedInitrd(StubGeneration.V257, UkiSections.resolve(pe, StubGeneration.V257)));
+        assertArrayEquals(initrd, UkiBootPredictor.combinedInitrd(StubGeneration.V257, UkiSections.resolve(pe, StubGeneration.V257), UkiBootPredictor.DropIns.NONE));
     }
 
     private static String text(UkiSections s, String name) {
