@@ -58,7 +58,7 @@ class EventlogCommandTest {
 
     @Test
     void notAnEventLog_isUnusableInput() throws Exception {
-        Path junk = Files.write(dir.resolve("junk.bin"), "not a log at all, just some text here..".getBytes());
+        Path junk = Files.write(dir.resolve("junk.bin"), "not a log at all, just some text here..".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         var r = MeasurePcrCommandTest.run("eventlog", junk.toString());
         assertEquals(ExitCodes.BAD_INPUT, r.exit());
         assertTrue(r.err().contains("not a crypto-agile event log"), r.err());

@@ -1,7 +1,6 @@
 package io.cvmboot.measure.tpm;
 
 import io.cvmboot.measure.MeasureException;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -70,14 +69,5 @@ public record UefiVariableData(EfiGuid vendor, String name, byte[] data) {
     @Override
     public String toString() {
         return vendor + ":" + name + " (" + data.length + " bytes)";
-    }
-
-    /** Concatenates byte arrays; a small helper for callers building event data. */
-    static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
     }
 }
