@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
         name = "eventlog",
         mixinStandardHelpOptions = true,
         description = {
-            "Decodes a binary crypto-agile TPM event log (e.g. /sys/kernel/security/tpm0/binary_bios_measurements)",
-            "and replays it: prints every event (PCR, type, digests, what the data says) and the PCR values the",
+            "Decodes a binary crypto-agile TPM event log (for example",
+            "/sys/kernel/security/tpm0/binary_bios_measurements) and replays it: prints",
+            "every event (PCR, type, digests, what its data says) and the PCR values the",
             "log implies for each bank. A truncated or malformed log is refused (exit 2)."
         })
 public final class EventlogCommand implements Callable<Integer> {

@@ -32,11 +32,13 @@ import picocli.CommandLine.Spec;
         name = "pcr",
         mixinStandardHelpOptions = true,
         description = {
-            "Predicts the TPM PCRs of booting a UKI from the ESP with OVMF: PCR 4 (UKI and kernel Authenticode),",
-            "7 (Secure Boot variables, from --vars or --reference-log), 9 (kernel command line and initrd),",
-            "11 (systemd-stub sections; 252, 254 and 257 semantics), 12 (LoadOptions), 14/15 (stage1, with",
-            "--stage2/--config). Firmware PCRs 0-3, 5, 6 come from --reference-log. A PCR that cannot be fully",
-            "predicted is listed as not predicted, never printed with a value."
+            "Predicts the TPM PCRs of booting a UKI with OVMF: 4 (UKI and kernel",
+            "Authenticode), 7 (Secure Boot variables, from --vars or --reference-log),",
+            "9 (kernel command line and initrd), 11 (systemd-stub 252/254/257 sections),",
+            "12 and 13 (LoadOptions, ESP credentials and sysexts), 14/15 (stage1, with",
+            "--stage2/--config). Firmware PCRs 0-3, 5, 6 come from --reference-log.",
+            "A PCR that cannot be fully predicted is listed as not predicted, never",
+            "printed with a value. See docs/pcr.md."
         })
 public final class MeasurePcrCommand implements Callable<Integer> {
     @Spec
