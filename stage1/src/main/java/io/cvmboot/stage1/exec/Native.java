@@ -29,19 +29,54 @@ public final class Native {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout ADDRESS = ValueLayout.ADDRESS;
 
-    private static final MethodHandle MEMFD_CREATE = handle("memfd_create", FunctionDescriptor.of(INT, ADDRESS, INT));
-    private static final MethodHandle FCNTL_INT = handle("fcntl", FunctionDescriptor.of(INT, INT, INT, INT), 2);
-    private static final MethodHandle WRITE = handle("write", FunctionDescriptor.of(LONG, INT, ADDRESS, LONG));
-    private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(INT, INT));
-    private static final MethodHandle OPEN = handle("open", FunctionDescriptor.of(INT, ADDRESS, INT), 2);
-    private static final MethodHandle MOUNT = handle("mount",
-            FunctionDescriptor.of(INT, ADDRESS, ADDRESS, ADDRESS, LONG, ADDRESS));
-    private static final MethodHandle SYNC = handle("sync", FunctionDescriptor.ofVoid());
-    private static final MethodHandle REBOOT = handle("reboot", FunctionDescriptor.of(INT, INT));
-    private static final MethodHandle SOCKET = handle("socket", FunctionDescriptor.of(INT, INT, INT, INT));
-    private static final MethodHandle IOCTL_PTR = handle("ioctl", FunctionDescriptor.of(INT, INT, LONG, ADDRESS), 2);
-    private static final MethodHandle SYSCALL_6 = handle("syscall",
-            FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG), 1);
+
+    // One holder class per function: the JVM initialises a class on first use, so a run links only
+    // the calls it makes (linking a downcall costs milliseconds, far more under emulation).
+    private static final class MemfdCreateCall {
+        static final MethodHandle H = handle("memfd_create", FunctionDescriptor.of(INT, ADDRESS, INT));
+    }
+
+    private static final class FcntlIntCall {
+        static final MethodHandle H = handle("fcntl", FunctionDescriptor.of(INT, INT, INT, INT), 2);
+    }
+
+    private static final class WriteCall {
+        static final MethodHandle H = handle("write", FunctionDescriptor.of(LONG, INT, ADDRESS, LONG));
+    }
+
+    private static final class CloseCall {
+        static final MethodHandle H = handle("close", FunctionDescriptor.of(INT, INT));
+    }
+
+    private static final class OpenCall {
+        static final MethodHandle H = handle("open", FunctionDescriptor.of(INT, ADDRESS, INT), 2);
+    }
+
+    private static final class MountCall {
+        static final MethodHandle H = handle("mount",
+                FunctionDescriptor.of(INT, ADDRESS, ADDRESS, ADDRESS, LONG, ADDRESS));
+    }
+
+    private static final class SyncCall {
+        static final MethodHandle H = handle("sync", FunctionDescriptor.ofVoid());
+    }
+
+    private static final class RebootCall {
+        static final MethodHandle H = handle("reboot", FunctionDescriptor.of(INT, INT));
+    }
+
+    private static final class SocketCall {
+        static final MethodHandle H = handle("socket", FunctionDescriptor.of(INT, INT, INT, INT));
+    }
+
+    private static final class IoctlPtrCall {
+        static final MethodHandle H = handle("ioctl", FunctionDescriptor.of(INT, INT, LONG, ADDRESS), 2);
+    }
+
+    private static final class Syscall6Call {
+        static final MethodHandle H = handle("syscall",
+                FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG), 1);
+    }
 
     private Native() {}
 
@@ -120,9 +155,9 @@ public final class Native {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             MemorySegment cname = arena.allocateFrom(name);
-            int fd = (int) MEMFD_CREATE.invokeExact(state, cname, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+            int fd = (int) MemfdCreateCall.H.invokeExact(state, cname, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
             if (fd < 0 && errno(state) == EINVAL) {
-                fd = (int) MEMFD_CREATE.invokeExact(state, cname, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+                fd = (int) MemfdCreateCall.H.invokeExact(state, cname, MFD_CLOEXEC | MFD_ALLOW_SEALING);
             }
             if (fd < 0) {
                 throw failure("memfd_create(" + name + ")", errno(state));
@@ -140,10 +175,10 @@ public final class Native {
         int seals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            if ((int) FCNTL_INT.invokeExact(state, fd, F_ADD_SEALS, seals) != 0) {
+            if ((int) FcntlIntCall.H.invokeExact(state, fd, F_ADD_SEALS, seals) != 0) {
                 throw failure("fcntl(F_ADD_SEALS)", errno(state));
             }
-            int now = (int) FCNTL_INT.invokeExact(state, fd, F_GET_SEALS, 0);
+            int now = (int) FcntlIntCall.H.invokeExact(state, fd, F_GET_SEALS, 0);
             if (now < 0 || (now & seals) != seals) {
                 throw new Stage1Exception(String.format(Locale.ROOT,
                         "memfd seals: expected 0x%x set, found 0x%x", seals, now));
@@ -159,7 +194,7 @@ public final class Native {
     public static int seals(int fd) throws Stage1Exception {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int now = (int) FCNTL_INT.invokeExact(state, fd, F_GET_SEALS, 0);
+            int now = (int) FcntlIntCall.H.invokeExact(state, fd, F_GET_SEALS, 0);
             if (now < 0) {
                 throw failure("fcntl(F_GET_SEALS)", errno(state));
             }
@@ -177,7 +212,7 @@ public final class Native {
             MemorySegment state = arena.allocate(CAPTURE);
             long done = 0;
             while (done < length) {
-                long n = (long) WRITE.invokeExact(state, fd, data.asSlice(done), length - done);
+                long n = (long) WriteCall.H.invokeExact(state, fd, data.asSlice(done), length - done);
                 if (n < 0) {
                     int e = errno(state);
                     if (e == 4) { // EINTR
@@ -196,7 +231,7 @@ public final class Native {
 
     public static void close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) CLOSE.invokeExact(arena.allocate(CAPTURE), fd);
+            int ignored = (int) CloseCall.H.invokeExact(arena.allocate(CAPTURE), fd);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -215,7 +250,7 @@ public final class Native {
     public static void cloexecFrom3() throws Stage1Exception {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            long r = (long) SYSCALL_6.invokeExact(state, Syscall.CLOSE_RANGE.number(), 3L, 0xFFFFFFFFL,
+            long r = (long) Syscall6Call.H.invokeExact(state, Syscall.CLOSE_RANGE.number(), 3L, 0xFFFFFFFFL,
                     (long) CLOSE_RANGE_CLOEXEC, 0L, 0L, 0L);
             if (r != 0) {
                 throw failure("close_range(3, ~0, CLOSE_RANGE_CLOEXEC)", errno(state));
@@ -235,7 +270,7 @@ public final class Native {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             MemorySegment empty = arena.allocateFrom("");
-            long r = (long) SYSCALL_6.invokeExact(state, Syscall.EXECVEAT.number(), (long) fd, empty.address(),
+            long r = (long) Syscall6Call.H.invokeExact(state, Syscall.EXECVEAT.number(), (long) fd, empty.address(),
                     stringArray(arena, argv).address(), stringArray(arena, envp).address(), (long) AT_EMPTY_PATH, 0L);
             return failure("execveat(memfd)", r < 0 ? errno(state) : 0);
         } catch (Throwable t) {
@@ -267,7 +302,7 @@ public final class Native {
             MemorySegment state = arena.allocate(CAPTURE);
             // A local, not a conditional in the call: that would be typed Object for invokeExact.
             MemorySegment options = data == null ? MemorySegment.NULL : arena.allocateFrom(data);
-            int r = (int) MOUNT.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target),
+            int r = (int) MountCall.H.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target),
                     arena.allocateFrom(fsType), flags, options);
             if (r != 0 && errno(state) != EBUSY) {
                 throw failure("mount(" + fsType + " on " + target + ")", errno(state));
@@ -287,12 +322,12 @@ public final class Native {
     public static void finitModule(String path) throws Stage1Exception {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), O_RDONLY | O_CLOEXEC);
+            int fd = (int) OpenCall.H.invokeExact(state, arena.allocateFrom(path), O_RDONLY | O_CLOEXEC);
             if (fd < 0) {
                 throw failure("open(" + path + ")", errno(state));
             }
             try {
-                long r = (long) SYSCALL_6.invokeExact(state, Syscall.FINIT_MODULE.number(), (long) fd,
+                long r = (long) Syscall6Call.H.invokeExact(state, Syscall.FINIT_MODULE.number(), (long) fd,
                         arena.allocateFrom("").address(), 0L, 0L, 0L, 0L);
                 int e = errno(state);
                 if (r != 0 && e == 2) {
@@ -304,7 +339,7 @@ public final class Native {
                     throw failure("finit_module(" + path + ")", e);
                 }
             } finally {
-                int ignored = (int) CLOSE.invokeExact(state, fd);
+                int ignored = (int) CloseCall.H.invokeExact(state, fd);
             }
         } catch (Stage1Exception e) {
             throw e;
@@ -315,7 +350,7 @@ public final class Native {
 
     public static void sync() {
         try (Arena arena = Arena.ofConfined()) {
-            SYNC.invokeExact(arena.allocate(CAPTURE));
+            SyncCall.H.invokeExact(arena.allocate(CAPTURE));
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -328,7 +363,7 @@ public final class Native {
     public static Stage1Exception powerOff() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int r = (int) REBOOT.invokeExact(state, RB_POWER_OFF);
+            int r = (int) RebootCall.H.invokeExact(state, RB_POWER_OFF);
             return failure("reboot(RB_POWER_OFF)", r == 0 ? 0 : errno(state));
         } catch (Throwable t) {
             throw unexpected(t);
@@ -344,7 +379,7 @@ public final class Native {
     public static int inetSocket() throws Stage1Exception {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int fd = (int) SOCKET.invokeExact(state, AF_INET, SOCK_DGRAM | O_CLOEXEC, 0);
+            int fd = (int) SocketCall.H.invokeExact(state, AF_INET, SOCK_DGRAM | O_CLOEXEC, 0);
             if (fd < 0) {
                 throw failure("socket(AF_INET)", errno(state));
             }
@@ -360,7 +395,7 @@ public final class Native {
     public static void ioctl(int fd, long request, MemorySegment arg, String what) throws Stage1Exception {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int r = (int) IOCTL_PTR.invokeExact(state, fd, request, arg);
+            int r = (int) IoctlPtrCall.H.invokeExact(state, fd, request, arg);
             if (r != 0) {
                 throw failure(what, errno(state));
             }
