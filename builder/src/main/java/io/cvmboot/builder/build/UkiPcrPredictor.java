@@ -28,11 +28,14 @@ public final class UkiPcrPredictor implements PcrPredictor {
             throws MeasureException {
         UkiBootInputs.Builder in = UkiBootInputs.builder(OutputLayout.UKI, uki)
                 .banks(banks.stream().map(HashAlgorithm::fromLabel).toList())
-                .secureBoot(secureBoot)
                 .stage1(stage2, stage2 == null ? null : config);
         OvmfVarStore vars = varStore();
         if (vars != null) {
+            // The firmware's own variables decide whether Secure Boot is on: a signed UKI booted by a
+            // firmware without enrolled keys runs with Secure Boot off, and PCR 4 then has the kernel.
             in.vars(vars);
+        } else {
+            in.secureBoot(secureBoot);
         }
         PcrPrediction p = UkiBootPredictor.predict(in.build());
         SortedMap<String, SortedMap<Integer, Digest>> values = new TreeMap<>();
