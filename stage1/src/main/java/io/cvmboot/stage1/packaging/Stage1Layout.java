@@ -30,10 +30,13 @@ public final class Stage1Layout {
     public static final String INIT_CONFIG = "/stage1/init.properties";
 
     /**
-     * JVM flags of the training run and of every start: the AOT cache is only used by a JVM with
-     * the same GC and module options. SerialGC: one core's worth of work, smallest footprint.
+     * JVM flags of every start. The AOT cache is only used by a JVM with the same GC and module
+     * options as its training run (SerialGC: smallest footprint). The heap stays small whatever the
+     * VM's memory: stage1 holds at most a 1 MiB config and four 1 MiB download buffers, and a
+     * bounded heap keeps peak RSS under 64 MiB while streaming a 1 GiB stage2 (stage1/bench).
      */
-    public static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:AOTCache=" + AOT_CACHE);
+    public static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx48m",
+            "-XX:AOTCache=" + AOT_CACHE);
 
     /** glibc files bin/java and libjvm.so load (ldd), as paths inside Debian bookworm's libc6 package. */
     public static final List<String> GLIBC_LIBRARIES = List.of(
