@@ -82,6 +82,11 @@ public final class Stage1 {
 
     /** Runs the mode; for the exec modes it returns only by throwing. */
     public void run() throws Stage1Exception, InterruptedException {
+        if ("none".equals(options.tpm())
+                && (options.mode() == Options.Mode.PRODUCTION || options.mode() == Options.Mode.ATTEST)) {
+            // Refused before anything is fetched: production always measures.
+            throw new Stage1Exception("--tpm none is only allowed with --file or --url; production always measures");
+        }
         switch (options.mode()) {
             case PRODUCTION -> boot(fetchFromMetadata());
             case FILE -> boot(readFile(Path.of(options.operands().getFirst())));

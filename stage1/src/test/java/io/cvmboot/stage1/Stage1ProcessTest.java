@@ -144,6 +144,25 @@ class Stage1ProcessTest {
     }
 
     @Test
+    void url_configFromUrl_execsStage2WithoutTpmWhenAskedExplicitly(@TempDir Path dir) throws Exception {
+        byte[] echo = Files.readAllBytes(Path.of("/bin/echo"));
+        String sha = Digest.compute(HashAlgorithm.SHA256, echo).hex();
+        try (RawHttpServer http = new RawHttpServer((req, out) -> RawHttpServer.send(out, 200,
+                req.path().equals("/config") ? new byte[0] : echo))) {
+            byte[] config = config(http.base() + "/stage2", sha).getBytes(StandardCharsets.UTF_8);
+            http.handler((req, out) -> RawHttpServer.send(out, 200, req.path().equals("/config") ? config : echo));
+            Path tmp = Files.createDirectory(dir.resolve("tmp"));
+            Run r = stage1(dir, "--url", http.base() + "/config", "--tpm", "none", "--tmp", tmp.toString());
+            assertEquals(0, r.exit(), r.stderr());
+            assertEquals("hello from stage1\n", r.stdout());
+            assertTrue(r.stderr().contains("config " + http.base() + "/config: " + config.length + " bytes, sha256 "
+                    + Digest.compute(HashAlgorithm.SHA256, config).hex()), r.stderr());
+            assertTrue(r.stderr().contains("NOT measured"), r.stderr());
+            assertFalse(Files.exists(tmp.resolve("stage1.attest")));
+        }
+    }
+
+    @Test
     void file_noTpmDevice_refusesToRunStage2(@TempDir Path dir) throws Exception {
         byte[] echo = Files.readAllBytes(Path.of("/bin/echo"));
         String sha = Digest.compute(HashAlgorithm.SHA256, echo).hex();
