@@ -78,6 +78,23 @@ public final class Native {
                 FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG), 1);
     }
 
+    private static final class SetsockoptCall {
+        static final MethodHandle H = handle("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, ADDRESS, INT));
+    }
+
+    private static final class BindCall {
+        static final MethodHandle H = handle("bind", FunctionDescriptor.of(INT, INT, ADDRESS, INT));
+    }
+
+    private static final class SendtoCall {
+        static final MethodHandle H = handle("sendto",
+                FunctionDescriptor.of(LONG, INT, ADDRESS, LONG, INT, ADDRESS, INT));
+    }
+
+    private static final class RecvCall {
+        static final MethodHandle H = handle("recv", FunctionDescriptor.of(LONG, INT, ADDRESS, LONG, INT));
+    }
+
     private Native() {}
 
     private static MethodHandle handle(String name, FunctionDescriptor fd) {
@@ -399,6 +416,103 @@ public final class Native {
             if (r != 0) {
                 throw failure(what, errno(state));
             }
+        } catch (Stage1Exception e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // --- DHCP socket ------------------------------------------------------------------------------
+
+    // include/uapi/asm-generic/socket.h
+    static final int SOL_SOCKET = 1;
+    static final int SO_REUSEADDR = 2;
+    static final int SO_BROADCAST = 6;
+    static final int SO_RCVTIMEO = 20;
+    static final int SO_BINDTODEVICE = 25;
+    static final int EAGAIN = 11;
+
+    /**
+     * A UDP socket bound to 0.0.0.0:{@code port} on one interface (SO_BINDTODEVICE), allowed to
+     * broadcast, with a receive timeout: what a DHCP client needs before the interface has an address
+     * (the kernel then sends limited broadcasts out of that interface from 0.0.0.0).
+     */
+    public static int udpSocketOnDevice(String device, int port, int receiveTimeoutMillis) throws Stage1Exception {
+        int fd = inetSocket();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment one = arena.allocate(INT);
+            one.set(INT, 0, 1);
+            setsockopt(state, fd, SO_REUSEADDR, one, 4, "SO_REUSEADDR");
+            setsockopt(state, fd, SO_BROADCAST, one, 4, "SO_BROADCAST");
+            MemorySegment dev = arena.allocateFrom(device);
+            setsockopt(state, fd, SO_BINDTODEVICE, dev, (int) dev.byteSize(), "SO_BINDTODEVICE(" + device + ")");
+            MemorySegment tv = arena.allocate(16, 8); // struct timeval {long tv_sec; long tv_usec;}
+            tv.set(LONG, 0, receiveTimeoutMillis / 1000L);
+            tv.set(LONG, 8, (receiveTimeoutMillis % 1000L) * 1000L);
+            setsockopt(state, fd, SO_RCVTIMEO, tv, 16, "SO_RCVTIMEO");
+            MemorySegment addr = sockaddrIn(arena, new byte[4], port);
+            if ((int) BindCall.H.invokeExact(state, fd, addr, 16) != 0) {
+                throw failure("bind(0.0.0.0:" + port + " on " + device + ")", errno(state));
+            }
+            return fd;
+        } catch (Stage1Exception e) {
+            close(fd);
+            throw e;
+        } catch (Throwable t) {
+            close(fd);
+            throw unexpected(t);
+        }
+    }
+
+    private static void setsockopt(MemorySegment state, int fd, int option, MemorySegment value, int length, String what)
+            throws Throwable {
+        if ((int) SetsockoptCall.H.invokeExact(state, fd, SOL_SOCKET, option, value, length) != 0) {
+            throw failure("setsockopt(" + what + ")", errno(state));
+        }
+    }
+
+    private static MemorySegment sockaddrIn(Arena arena, byte[] address, int port) {
+        MemorySegment a = arena.allocate(16, 4);
+        a.set(ValueLayout.JAVA_SHORT, 0, (short) AF_INET);
+        a.set(ValueLayout.JAVA_BYTE, 2, (byte) (port >>> 8));
+        a.set(ValueLayout.JAVA_BYTE, 3, (byte) port);
+        MemorySegment.copy(address, 0, a, ValueLayout.JAVA_BYTE, 4, 4);
+        return a;
+    }
+
+    /** sendto(fd, data, address:port). */
+    public static void sendTo(int fd, byte[] data, byte[] address, int port) throws Stage1Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment buf = arena.allocateFrom(ValueLayout.JAVA_BYTE, data);
+            MemorySegment to = sockaddrIn(arena, address, port);
+            long n = (long) SendtoCall.H.invokeExact(state, fd, buf, (long) data.length, 0, to, 16);
+            if (n != data.length) {
+                throw failure("sendto(DHCP)", n < 0 ? errno(state) : 0);
+            }
+        } catch (Stage1Exception e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** One datagram, or null when the receive timeout passed. */
+    public static byte[] receive(int fd, int maxBytes) throws Stage1Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment buf = arena.allocate(maxBytes);
+            long n = (long) RecvCall.H.invokeExact(state, fd, buf, (long) maxBytes, 0);
+            if (n < 0) {
+                int e = errno(state);
+                if (e == EAGAIN || e == 4) {
+                    return null;
+                }
+                throw failure("recv(DHCP)", e);
+            }
+            return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
         } catch (Stage1Exception e) {
             throw e;
         } catch (Throwable t) {
