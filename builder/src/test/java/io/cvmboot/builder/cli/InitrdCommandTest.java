@@ -158,7 +158,7 @@ class InitrdCommandTest {
         Path junk = Files.writeString(tmp.resolve("junk"), "not an initrd");
         Run r = run("initrd", "ls", junk.toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("builder ls: initrd " + junk + " segment at offset 0: expected a newc archive"), r.err());
+        assertTrue(r.err().startsWith("builder initrd ls: initrd " + junk + " segment at offset 0: expected a newc archive"), r.err());
     }
 
     private void assertBadInput(List<String> options, String expectedInError) throws Exception {
