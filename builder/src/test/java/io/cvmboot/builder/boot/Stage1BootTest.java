@@ -46,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * stage1 as PID 1 in a cvmboot-built UKI (systemd-stub 252 + Debian kernel + an initrd holding only
  * the stage1 image, glibc and NIC modules), booted by OVMF under TCG with swtpm attached; the
  * metadata service (GCP flavour, so the AWS probe fails over first) and the stage2 download are a
- * loopback server reached at 169.254.169.254 through QEMU user networking. stage2 prints what it
+ * loopback server reached at 169.254.169.254 through QEMU user networking (address by DHCP in the first
+ * boot, static in the second). stage2 prints what it
  * got; the test compares argv, config bytes and PCR 14/15 of every bank with measure's
  * prediction and verifies the attestation's quote. A second boot with a wrong sha256 must end
  * with stage1 powering off and nothing executed.
@@ -58,7 +59,9 @@ class Stage1BootTest {
     static final String CMDLINE = "console=ttyS0 panic=-1 " + Stage1Layout.kernelCommandLine();
     static final Pattern KERNEL_TIME = Pattern.compile("^\\[\\s*(\\d+\\.\\d+)\\]");
 
+    /** stage1 takes its address by DHCP (from QEMU's slirp) in this one, a static one in {@link #ukiStatic}. */
     private static byte[] uki;
+    private static byte[] ukiStatic;
     private static byte[] stage2;
 
     @TempDir
@@ -73,10 +76,15 @@ class Stage1BootTest {
         TestKernel.assume();
         Path image = Stage1Image.root();
         stage2 = Stage2Program.build(work);
-        uki = UkiAssembler.assemble(UkiSpec.builder()
+        uki = uki(Stage1Initrd.build(image, true));
+        ukiStatic = uki(Stage1Initrd.build(image, false));
+    }
+
+    private static byte[] uki(byte[] initrd) throws Exception {
+        return UkiAssembler.assemble(UkiSpec.builder()
                 .stub(Files.readAllBytes(STUB))
                 .linux(Files.readAllBytes(TestKernel.vmlinuz()))
-                .initrd(Stage1Initrd.build(image))
+                .initrd(initrd)
                 .cmdline(CMDLINE)
                 .osRelease("ID=cvmboot-stage1-test\n".getBytes(StandardCharsets.UTF_8))
                 .build()).bytes();
@@ -87,9 +95,9 @@ class Stage1BootTest {
                 + "\"},\"args\":[\"one\",\"two words\"]},\"app\":{\"greeting\":\"hello\"}}").getBytes(StandardCharsets.UTF_8);
     }
 
-    private BootResult boot(byte[] config, String stopMarker) throws Exception {
+    private BootResult boot(byte[] image, byte[] config, String stopMarker) throws Exception {
         Path boot = Files.createDirectories(dir.resolve("esp/EFI/BOOT"));
-        Files.write(boot.resolve("BOOTX64.EFI"), uki);
+        Files.write(boot.resolve("BOOTX64.EFI"), image);
         try (MetadataServer metadata = MetadataServer.start(MetadataServer.Cloud.GCP, config, stage2);
                 Swtpm tpm = Swtpm.start(dir.resolve("tpm"), true)) {
             QemuSpec spec = QemuSpec.builder()
@@ -110,12 +118,14 @@ class Stage1BootTest {
     void stage1AsInit_fetchesVerifiesMeasuresAttestsAndExecsStage2() throws Exception {
         String sha = Digest.compute(HashAlgorithm.SHA256, stage2).hex();
         byte[] config = config(sha);
-        BootResult r = boot(config, "STAGE2-DONE");
+        BootResult r = boot(uki, config, "STAGE2-DONE");
         String serial = r.serial();
         assertTrue(r.stopped(), "stage2 did not finish (timed out: " + r.timedOut() + ")\nQEMU: " + r.qemuErrors()
                 + "\nserial:\n" + tail(serial));
         List<String> lines = r.serialLines();
 
+        // The address came from QEMU's DHCP server (dhcpstart of QemuSpec.metadataServer).
+        assertTrue(lines.stream().anyMatch(l -> l.contains("stage1: dhcp eth0: 169.254.0.15/16 from ")), tail(serial));
         // stage2 ran as PID 1 (stage1 exec'd it in place) with the config's args and a fixed environment.
         assertTrue(lines.stream().anyMatch(l -> l.matches("STAGE2 started uptime=[0-9.]+ pid=1")), tail(serial));
         assertTrue(lines.contains("STAGE2 argv[1]=one"), tail(serial));
@@ -167,7 +177,7 @@ class Stage1BootTest {
     @Test
     void wrongSha256_stage1PowersOffWithNothingExecuted() throws Exception {
         String wrong = Digest.compute(HashAlgorithm.SHA256, "not stage2".getBytes(StandardCharsets.UTF_8)).hex();
-        BootResult r = boot(config(wrong), "stage2 was not started");
+        BootResult r = boot(ukiStatic, config(wrong), "stage2 was not started");
         String serial = r.serial();
         assertTrue(r.stopped(), "stage1 did not report its refusal\nserial:\n" + tail(serial));
         assertTrue(serial.contains("expected sha256 " + wrong) && serial.contains("nothing executed"), tail(serial));

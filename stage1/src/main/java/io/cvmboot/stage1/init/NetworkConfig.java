@@ -22,17 +22,17 @@ import java.util.Set;
  * <pre>
  * modules=/lib/modules/R/kernel/drivers/virtio/virtio.ko,...   (loaded in this order; optional)
  * interface=eth0          (optional; default: the first non-loopback interface that appears)
- * address=10.0.2.15/24    (static IPv4 address and prefix)
- * gateway=10.0.2.2        (default route; optional)
- * dns=10.0.2.3            (written to /etc/resolv.conf; optional)
+ * address=10.0.2.15/24    (static IPv4 address and prefix, or "dhcp": lease from the network)
+ * gateway=10.0.2.2        (default route; optional; with dhcp: from the lease)
+ * dns=10.0.2.3            (written to /etc/resolv.conf; optional; with dhcp: from the lease)
  * </pre>
  *
  * Without the file, the interface is configured for QEMU user networking: 10.0.2.15/24 via 10.0.2.2, DNS 10.0.2.3.
  *
  * @param modules kernel module files, in load order
  * @param interfaceName the interface to configure, or null for the first one that appears
- * @param address the IPv4 address
- * @param prefixLength its prefix length
+ * @param address the IPv4 address, or null for DHCP
+ * @param prefixLength its prefix length (ignored for DHCP)
  * @param gateway the default gateway, or null
  * @param dns name servers for /etc/resolv.conf
  */
@@ -44,9 +44,14 @@ public record NetworkConfig(List<String> modules, String interfaceName, Inet4Add
     public NetworkConfig {
         modules = List.copyOf(modules);
         dns = List.copyOf(dns);
-        if (prefixLength < 1 || prefixLength > 32) {
+        if (address != null && (prefixLength < 1 || prefixLength > 32)) {
             throw new IllegalArgumentException("prefix length must be 1..32");
         }
+    }
+
+    /** The address comes from a DHCP server (clouds). */
+    public boolean dhcp() {
+        return address == null;
     }
 
     /** QEMU user networking (slirp) defaults: guest 10.0.2.15/24, gateway 10.0.2.2, DNS 10.0.2.3. */
@@ -76,7 +81,12 @@ public record NetworkConfig(List<String> modules, String interfaceName, Inet4Add
                 throw new Stage1Exception("init config " + source + ": expected keys " + KEYS + ", found '" + key + "'");
             }
         }
-        String address = p.getProperty("address", "10.0.2.15/24");
+        String address = p.getProperty("address", "10.0.2.15/24").strip();
+        String iface = p.getProperty("interface");
+        if (address.equals("dhcp")) {
+            return new NetworkConfig(split(p.getProperty("modules", "")), iface == null || iface.isBlank() ? null
+                    : iface.strip(), null, 0, null, List.of());
+        }
         int slash = address.indexOf('/');
         if (slash < 0) {
             throw new Stage1Exception("init config " + source + ": expected address=A.B.C.D/PREFIX, found '" + address + "'");
@@ -95,7 +105,6 @@ public record NetworkConfig(List<String> modules, String interfaceName, Inet4Add
         for (String d : split(p.getProperty("dns", ""))) {
             dns.add(ipv4(d));
         }
-        String iface = p.getProperty("interface");
         return new NetworkConfig(split(p.getProperty("modules", "")), iface == null || iface.isBlank() ? null : iface.strip(),
                 ipv4(address.substring(0, slash)), prefix, gateway == null ? null : ipv4(gateway.strip()), dns);
     }
@@ -133,6 +142,10 @@ public record NetworkConfig(List<String> modules, String interfaceName, Inet4Add
 
     /** The netmask bytes of the prefix length. */
     public byte[] netmask() {
+        return netmask(prefixLength);
+    }
+
+    static byte[] netmask(int prefixLength) {
         int mask = prefixLength == 32 ? -1 : ~(-1 >>> prefixLength);
         return new byte[] {(byte) (mask >>> 24), (byte) (mask >>> 16), (byte) (mask >>> 8), (byte) mask};
     }

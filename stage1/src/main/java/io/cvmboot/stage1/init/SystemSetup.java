@@ -32,6 +32,11 @@ public final class SystemSetup {
         InterfaceSetup.up("lo");
         String iface = net.interfaceName() != null ? net.interfaceName() : waitForInterface();
         waitFor(iface);
+        if (net.dhcp()) {
+            InterfaceSetup.up(iface);
+            DhcpLease lease = new DhcpClient(log).lease(iface);
+            net = new NetworkConfig(net.modules(), iface, lease.address(), lease.prefixLength(), lease.gateway(), lease.dns());
+        }
         InterfaceSetup.configure(iface, net.address(), net.netmask());
         if (net.gateway() != null) {
             InterfaceSetup.defaultRoute(net.gateway());

@@ -31,6 +31,16 @@ class NetworkConfigTest {
     }
 
     @Test
+    void load_dhcp_leavesAddressToTheServer(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("init.properties");
+        Files.writeString(f, "modules=/a.ko\naddress=dhcp\n", StandardCharsets.UTF_8);
+        NetworkConfig c = NetworkConfig.load(f);
+        assertTrue(c.dhcp());
+        assertNull(c.address());
+        assertEquals(List.of("/a.ko"), c.modules());
+    }
+
+    @Test
     void load_absentFile_isQemuUserNetworking(@TempDir Path dir) throws Exception {
         NetworkConfig c = NetworkConfig.load(dir.resolve("none"));
         assertEquals("10.0.2.15", c.address().getHostAddress());

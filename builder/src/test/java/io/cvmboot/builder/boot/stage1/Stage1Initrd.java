@@ -31,8 +31,11 @@ public final class Stage1Initrd {
 
     private Stage1Initrd() {}
 
-    /** The network of QemuSpec.Builder.metadataServer (docs/qemu.md): 169.254.0.15/16 via 169.254.0.2. */
-    public static byte[] build(Path imageRoot) throws Exception {
+    /**
+     * With {@code dhcp}, stage1 asks QEMU's DHCP server for its address; otherwise it sets the static
+     * address of QemuSpec.Builder.metadataServer's network (docs/qemu.md): 169.254.0.15/16 via 169.254.0.2.
+     */
+    public static byte[] build(Path imageRoot, boolean dhcp) throws Exception {
         Stage1Image.check(imageRoot);
         InitrdBuilder b = new InitrdBuilder().addTree(imageRoot);
         for (String dir : List.of("/dev", "/proc", "/sys", "/tmp", "/etc", "/lib", "/lib64", "/lib/x86_64-linux-gnu")) {
@@ -54,7 +57,8 @@ public final class Stage1Initrd {
             b.addFile(inInitrd, 0644, Files.readAllBytes(TestKernel.module(m)));
             modules.append(modules.isEmpty() ? "" : ",").append(inInitrd);
         }
-        String init = "modules=" + modules + "\naddress=169.254.0.15/16\ngateway=169.254.0.2\ndns=169.254.0.3\n";
+        String init = "modules=" + modules + (dhcp ? "\naddress=dhcp\n"
+                : "\naddress=169.254.0.15/16\ngateway=169.254.0.2\ndns=169.254.0.3\n");
         b.addFile(Stage1Layout.INIT_CONFIG, 0644, init.getBytes(StandardCharsets.UTF_8));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         InitrdImage.of(b.build(), Compression.ZSTD).write(out);
