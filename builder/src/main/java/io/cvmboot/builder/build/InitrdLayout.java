@@ -67,7 +67,10 @@ public final class InitrdLayout {
         for (Library lib : in.libraries()) {
             b.addFile(lib.path(), 0755, lib.file().bytes());
         }
-        b.addSymlink(Stage1Layout.ELF_INTERPRETER, "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2");
+        // The ELF interpreter, and libjli.so where ld.so finds it before /proc exists (Stage1Layout).
+        for (var link : Stage1Layout.SYMLINKS.entrySet()) {
+            b.addSymlink(link.getKey(), link.getValue());
+        }
         List<String> modulePaths = new ArrayList<>();
         for (ResolvedFile m : in.modules()) {
             String path = MODULE_DIR + "/" + m.fileName();

@@ -38,15 +38,8 @@ public record Stage1Runtime(Path directory) {
         return new Stage1Runtime(dir);
     }
 
-    /**
-     * What the builder appends to the kernel command line: the library path, then rdinit=JAVA --
-     * FLAGS -jar JAR. bin/java finds libjli.so through its RPATH $ORIGIN/../lib, but ld.so resolves
-     * $ORIGIN by reading /proc/self/exe, and /proc is not mounted when the kernel starts PID 1. The
-     * kernel hands unrecognised name=value parameters to init as environment (Documentation/
-     * admin-guide/kernel-parameters.rst), so the path is given that way; it is part of the measured
-     * command line like everything else.
-     */
+    /** What the builder appends to the kernel command line: rdinit=JAVA -- FLAGS -jar JAR. */
     public String kernelCommandLine() {
-        return "LD_LIBRARY_PATH=" + Stage1Layout.RUNTIME + "/lib " + Stage1Layout.kernelCommandLine();
+        return Stage1Layout.kernelCommandLine();
     }
 }

@@ -103,28 +103,26 @@ public record BuildSpec(
             String sha256) {}
 
     /**
-     * The static IPv4 set-up stage1 applies as PID 1 (written to /stage1/init.properties). The
-     * default suits {@code builder boot}: QEMU user networking whose virtual network is
-     * 169.254.0.0/16, so that the metadata service at 169.254.169.254 is reachable (docs/qemu.md).
+     * The IPv4 set-up stage1 applies as PID 1 (written to /stage1/init.properties). The default is
+     * DHCP, which clouds and QEMU's user network (builder boot) both serve.
      *
      * @param interfaceName the interface, or null for the first one that appears
-     * @param address IPv4 address with prefix length
-     * @param gateway default route, or null
-     * @param dns name servers
+     * @param address "dhcp", or a static IPv4 address with prefix length
+     * @param gateway default route for a static address, or null
+     * @param dns name servers for a static address
      */
     public record Network(
             @com.fasterxml.jackson.annotation.JsonProperty("interface") String interfaceName,
             String address,
             String gateway,
             List<String> dns) {
-        public static final Network DEFAULT = new Network(null, "169.254.0.15/16", "169.254.0.2", List.of("169.254.0.3"));
+        public static final String DHCP = "dhcp";
+        public static final Network DEFAULT = new Network(null, DHCP, null, List.of());
 
         public Network {
-            address = address == null ? DEFAULT_ADDRESS : address;
+            address = address == null ? DHCP : address;
             dns = dns == null ? List.of() : List.copyOf(dns);
         }
-
-        private static final String DEFAULT_ADDRESS = "169.254.0.15/16";
     }
 
     /**

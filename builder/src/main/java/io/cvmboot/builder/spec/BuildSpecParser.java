@@ -194,8 +194,12 @@ public final class BuildSpecParser {
         }
 
         private void network(BuildSpec.Network n) throws BuildSpecException {
-            if (!n.address().matches("(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}")) {
-                fail("network.address", "expected A.B.C.D/PREFIX, found '" + n.address() + "'");
+            boolean dhcp = n.address().equals(BuildSpec.Network.DHCP);
+            if (!dhcp && !n.address().matches("(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}")) {
+                fail("network.address", "expected 'dhcp' or A.B.C.D/PREFIX, found '" + n.address() + "'");
+            }
+            if (dhcp && (n.gateway() != null || !n.dns().isEmpty())) {
+                fail("network", "gateway and dns come from the DHCP lease; give them only with a static address");
             }
             if (n.gateway() != null && !n.gateway().matches("(\\d{1,3}\\.){3}\\d{1,3}")) {
                 fail("network.gateway", "expected A.B.C.D, found '" + n.gateway() + "'");

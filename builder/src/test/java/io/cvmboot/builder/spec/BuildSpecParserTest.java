@@ -90,8 +90,10 @@ class BuildSpecParserTest {
 
     @Test
     void badNetworkAddress_namesTheField() {
-        var e = rejects(defaultSpec().replace("address: 169.254.0.15/16", "address: 169.254.0.15"));
+        var e = rejects(defaultSpec().replace("address: dhcp", "address: 169.254.0.15"));
         assertTrue(e.getMessage().contains("field 'network.address'"), e.getMessage());
+        var gatewayWithDhcp = rejects(defaultSpec().replace("address: dhcp", "address: dhcp\n  gateway: 169.254.0.2"));
+        assertTrue(gatewayWithDhcp.getMessage().contains("field 'network'"), gatewayWithDhcp.getMessage());
     }
 
     @Test
