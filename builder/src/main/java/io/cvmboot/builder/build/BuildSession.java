@@ -101,7 +101,7 @@ public final class BuildSession {
             throws IOException, BuildInputException, ArtefactInputException, MeasureException {
         try (SpecInputs inputs = new SpecInputs(spec, specDir, cache, progress)) {
             ResolvedFile firmware = inputs.file("firmware", spec.firmware());
-            Stage1Runtime stage1 = Stage1Runtime.locate();
+            Stage1Runtime stage1 = Stage1Runtime.locate(spec.stage1().aotCache());
             progress.accept("stage1 image: " + stage1.directory());
             var pipeline = new BuildPipeline(inputs, stage1, new UkiPcrPredictor(firmware.bytes()), progress);
             return pipeline.run(new BuildPipeline.Request(spec, specName, specBytes, specDir, sourceDateEpoch,

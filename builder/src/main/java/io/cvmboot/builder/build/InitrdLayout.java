@@ -3,7 +3,10 @@ package io.cvmboot.builder.build;
 import io.cvmboot.builder.spec.BuildSpec;
 import io.cvmboot.initrd.ArtefactInputException;
 import io.cvmboot.initrd.CpioArchive;
+import io.cvmboot.initrd.EntryPath;
 import io.cvmboot.initrd.InitrdBuilder;
+import io.cvmboot.initrd.InitrdEntry;
+import io.cvmboot.initrd.TreeReader;
 import io.cvmboot.stage1.packaging.Stage1Layout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -63,7 +66,11 @@ public final class InitrdLayout {
         // The kernel opens /dev/console for PID 1's stdio before anything can mount devtmpfs.
         b.addCharDevice("/dev/console", 0600, 5, 1);
         b.addCharDevice("/dev/null", 0666, 1, 3);
-        b.addTree(in.stage1().directory(), "/");
+        for (InitrdEntry e : TreeReader.read(in.stage1().directory(), EntryPath.ROOT, false)) {
+            if (in.stage1().ships("/" + e.path().value())) {
+                b.add(e);
+            }
+        }
         for (Library lib : in.libraries()) {
             b.addFile(lib.path(), 0755, lib.file().bytes());
         }

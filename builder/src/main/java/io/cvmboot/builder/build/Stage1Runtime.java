@@ -3,6 +3,7 @@ package io.cvmboot.builder.build;
 import io.cvmboot.stage1.packaging.Stage1Layout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,8 +12,10 @@ import java.util.Objects;
  * its JVM PID 1.
  *
  * @param directory the image directory on the host
+ * @param aotCache whether to ship the JVM's AOT cache: a faster start, but its bytes differ between
+ *     training runs, so artefacts then reproduce only with the same stage1 image
  */
-public record Stage1Runtime(Path directory) {
+public record Stage1Runtime(Path directory, boolean aotCache) {
     /** System property (set by bin/builder and the builder's tests) naming the image directory. */
     public static final String PROPERTY = "cvmboot.stage1.image";
     public static final String ENVIRONMENT = "CVMBOOT_STAGE1_IMAGE";
@@ -22,7 +25,7 @@ public record Stage1Runtime(Path directory) {
     }
 
     /** The image named by {@value #PROPERTY} or {@value #ENVIRONMENT}, checked to hold the runtime and jar. */
-    public static Stage1Runtime locate() throws BuildInputException {
+    public static Stage1Runtime locate(boolean aotCache) throws BuildInputException {
         String where = System.getProperty(PROPERTY, System.getenv(ENVIRONMENT));
         if (where == null || where.isBlank()) {
             throw new BuildInputException("stage1 image: not configured (set -D" + PROPERTY + " or $" + ENVIRONMENT
@@ -35,11 +38,20 @@ public record Stage1Runtime(Path directory) {
                         + " (build it with 'mvn -pl stage1 -am package')");
             }
         }
-        return new Stage1Runtime(dir);
+        return new Stage1Runtime(dir, aotCache);
     }
 
     /** What the builder appends to the kernel command line: rdinit=JAVA -- FLAGS -jar JAR. */
     public String kernelCommandLine() {
-        return Stage1Layout.kernelCommandLine();
+        if (aotCache) {
+            return Stage1Layout.kernelCommandLine();
+        }
+        List<String> flags = Stage1Layout.JVM_FLAGS.stream().filter(f -> !f.startsWith("-XX:AOTCache=")).toList();
+        return "rdinit=" + Stage1Layout.JAVA + " -- " + String.join(" ", flags) + " -jar " + Stage1Layout.JAR;
+    }
+
+    /** Whether the image file at {@code initrdPath} (e.g. /stage1/stage1.aot) goes into the initrd. */
+    public boolean ships(String initrdPath) {
+        return aotCache || !initrdPath.equals(Stage1Layout.AOT_CACHE);
     }
 }

@@ -133,11 +133,15 @@ public record BuildSpec(
      * @param stage2 a local stage2 binary served by {@code builder boot}; the generated config points at it
      * @param demo use the built-in demo stage2, which runs the initrd's busybox with {@code stage2Args}
      * @param stage2Args arguments for the stage2 of the generated config
+     * @param aotCache ship the JVM's AOT cache in the initrd (faster start; its bytes differ between
+     *     stage1 image builds, so the artefacts then reproduce only with the same image)
      */
-    public record Stage1(JsonNode config, String configFile, FileRef stage2, Boolean demo, List<String> stage2Args) {
+    public record Stage1(JsonNode config, String configFile, FileRef stage2, Boolean demo, List<String> stage2Args,
+            Boolean aotCache) {
         public Stage1 {
             stage2Args = stage2Args == null ? List.of() : List.copyOf(stage2Args);
             demo = demo != null && demo;
+            aotCache = aotCache != null && aotCache;
         }
     }
 
