@@ -172,6 +172,57 @@ class Stage1BootTest {
         assertTrue(attest.has("eventlog"), "the firmware event log was readable through securityfs");
 
         reportTiming(lines);
+        verifyQuoteCli(section(lines, "attest"), stage2, config, sha);
+    }
+
+    /**
+     * The guest's attestation through {@code builder verify-quote} (issue 7): accepted as written,
+     * refused with the named check when a PCR value or an event-log digest is changed.
+     */
+    private static void verifyQuoteCli(String attestJson, byte[] stage2, byte[] config, String stage2Sha) throws Exception {
+        Path dir = Files.createTempDirectory("cvmboot-attest-");
+        ObjectMapper json = new ObjectMapper();
+        Stage1PcrValues p = Stage1Pcrs.predict(HashAlgorithm.SHA256, stage2, config);
+        Path expected = Files.writeString(dir.resolve("expected-measurement.json"),
+                "{\"version\":1,\"cmdline\":\"\",\"snp\":[],\"tpm\":{\"sha256\":{\"14\":\"" + p.stage2Pcr().hex()
+                        + "\",\"15\":\"" + p.configPcr().hex() + "\"}}}");
+        MessageDigest n = MessageDigest.getInstance("SHA-256");
+        n.update(HexFormat.of().parseHex(stage2Sha));
+        n.update(Digest.compute(HashAlgorithm.SHA256, config).bytes());
+        String nonce = HexFormat.of().formatHex(n.digest());
+
+        Path good = Files.writeString(dir.resolve("stage1.attest"), attestJson);
+        CliRun ok = verifyQuote(good, expected, nonce);
+        assertEquals(0, ok.code(), ok.output());
+
+        com.fasterxml.jackson.databind.node.ObjectNode pcrTampered =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(attestJson);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) pcrTampered.at("/pcrs/sha256")).put("4", "00".repeat(32));
+        CliRun pcr = verifyQuote(Files.writeString(dir.resolve("pcr.attest"), pcrTampered.toString()), expected, nonce);
+        assertEquals(3, pcr.code(), pcr.output());
+        assertTrue(pcr.output().contains("FAIL quote.pcr-digest"), pcr.output());
+
+        // Flip the first digest byte of the first crypto-agile event (after the Spec ID header event:
+        // pcrIndex, eventType, SHA-1 digest, eventSize, event; then pcrIndex, eventType, count, algId).
+        com.fasterxml.jackson.databind.node.ObjectNode logTampered =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(attestJson);
+        byte[] log = Base64.getDecoder().decode(logTampered.get("eventlog").asText());
+        int headerSize = java.nio.ByteBuffer.wrap(log, 28, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        log[32 + headerSize + 14] ^= 0x01;
+        logTampered.put("eventlog", Base64.getEncoder().encodeToString(log));
+        CliRun ev = verifyQuote(Files.writeString(dir.resolve("log.attest"), logTampered.toString()), expected, nonce);
+        assertEquals(3, ev.code(), ev.output());
+        assertTrue(ev.output().contains("FAIL eventlog"), ev.output());
+    }
+
+    private record CliRun(int code, String output) {}
+
+    private static CliRun verifyQuote(Path attestation, Path expected, String nonce) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = io.cvmboot.builder.Main.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "verify-quote",
+                "--attestation", attestation.toString(), "--expected", expected.toString(), "--nonce", nonce);
+        return new CliRun(code, out + "\n" + err);
     }
 
     @Test
