@@ -112,11 +112,14 @@ public final class BuildPipeline {
         InitrdImage image = new InitrdImage(List.of(new Segment(archive, compression, level)),
                 new NewcOptions(request.sourceDateEpoch(), false));
         long t0 = System.nanoTime();
-        WriteResult initrd = image.write(staging.resolve(OutputLayout.INITRD));
+        // Written once, in memory: the UKI embeds these bytes and initrd.img publishes them.
+        java.io.ByteArrayOutputStream initrdOut = new java.io.ByteArrayOutputStream();
+        WriteResult initrd = image.write(initrdOut);
+        byte[] initrdBytes = initrdOut.toByteArray();
+        write(staging, OutputLayout.INITRD, initrdBytes);
         progress.accept(String.format("initrd: %d entries, %s level %d, %d bytes, sha256 %s (%.1f s)",
                 archive.entries().size(), compression.cliName(), level, initrd.size(), initrd.sha256().hex(),
                 (System.nanoTime() - t0) / 1e9));
-        byte[] initrdBytes = Files.readAllBytes(staging.resolve(OutputLayout.INITRD));
 
         UkiSpec.Builder uki = UkiSpec.builder()
                 .stub(stub.bytes())
