@@ -86,12 +86,18 @@ class UkiCommandTest {
         List<String> args = ukiArgs(STUB, STUB, out);
         int at = args.indexOf("--cmdline");
         args.remove(at + 1);
-        // "--cmdline=@FILE" in one argument: picocli expands a separate "@FILE" argument as an argument file
-        // unless Main disables @-file expansion.
-        args.set(at, "--cmdline=@" + cmdline);
+        // The issue's form: "--cmdline @FILE" as two arguments (Main turns off picocli's @-files).
+        args.add(at + 1, "@" + cmdline);
         Run r = builder(args.toArray(String[]::new));
         assertEquals(0, r.exit(), r.err());
         assertEquals("a  b\n", text(PeImage.parse("uki", Files.readAllBytes(out)), ".cmdline"));
+
+        Path joined = dir.resolve("joined.efi");
+        List<String> oneArgument = ukiArgs(STUB, STUB, joined);
+        oneArgument.remove(at + 1);
+        oneArgument.set(at, "--cmdline=@" + cmdline);
+        assertEquals(0, builder(oneArgument.toArray(String[]::new)).exit());
+        assertEquals("a  b\n", text(PeImage.parse("uki", Files.readAllBytes(joined)), ".cmdline"));
     }
 
     @Test
