@@ -1,5 +1,6 @@
 package io.cvmboot.builder.boot;
 
+import io.cvmboot.builder.FileTrees;
 import io.cvmboot.builder.build.OutputLayout;
 import io.cvmboot.builder.cli.UserInputException;
 import io.cvmboot.builder.qemu.BootResult;
@@ -62,7 +63,7 @@ public final class LocalBoot {
             }
             return r;
         } finally {
-            deleteTree(work);
+            FileTrees.delete(work);
         }
     }
 
@@ -72,13 +73,5 @@ public final class LocalBoot {
             throw new UserInputException(out + ": no " + name + " (is this a builder build output directory?)");
         }
         return p;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -1,13 +1,12 @@
 package io.cvmboot.builder.build;
 
+import io.cvmboot.builder.FileTrees;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * An output directory that appears all at once: artefacts are written into a hidden sibling
@@ -54,7 +53,7 @@ public final class OutputDirectory implements AutoCloseable {
     /** Moves the staged artefacts into place. */
     public void commit() throws IOException {
         if (replace && Files.exists(target)) {
-            deleteTree(target);
+            FileTrees.delete(target);
         }
         try {
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -67,27 +66,7 @@ public final class OutputDirectory implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (!committed) {
-            deleteTree(staging);
-        }
-    }
-
-    /** Removes a scratch directory; what cannot be removed is left (it is under the system temp). */
-    public static void deleteTreeQuietly(Path dir) {
-        try {
-            deleteTree(dir);
-        } catch (IOException e) {
-            // best effort
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+            FileTrees.delete(staging);
         }
     }
 }

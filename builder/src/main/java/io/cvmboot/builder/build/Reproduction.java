@@ -1,5 +1,6 @@
 package io.cvmboot.builder.build;
 
+import io.cvmboot.builder.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ public final class Reproduction {
             Path out = work.resolve(env.name() + "-out");
             Path useCache = env == ENVIRONMENTS.getFirst() ? cache : cacheCopy;
             if (env != ENVIRONMENTS.getFirst() && cache != null && Files.isDirectory(cache)) {
-                copyTree(cache, cacheCopy);
+                FileTrees.copy(cache, cacheCopy);
             }
             progress.accept("reproduce: " + env.name() + " build in " + cwd + " (TZ=" + env.tz() + ", umask "
                     + env.umask() + ", " + env.locale() + ")");
@@ -83,18 +84,5 @@ public final class Reproduction {
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.cvmboot.builder.Main"));
         return List.copyOf(cmd);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (var paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

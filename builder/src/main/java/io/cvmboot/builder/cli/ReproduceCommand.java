@@ -54,7 +54,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             return ExitCodes.CHECK_FAILED;
         } finally {
             if (keep == null) {
-                io.cvmboot.builder.build.OutputDirectory.deleteTreeQuietly(work);
+                io.cvmboot.builder.FileTrees.deleteQuietly(work);
             }
         }
     }

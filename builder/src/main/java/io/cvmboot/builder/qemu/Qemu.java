@@ -1,5 +1,6 @@
 package io.cvmboot.builder.qemu;
 
+import io.cvmboot.builder.FileTrees;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,7 +97,7 @@ public final class Qemu {
             }
             return new BootResult(serialText, stopped.get(), !finished, exit, errorText, command);
         } finally {
-            deleteTree(work);
+            FileTrees.delete(work);
         }
     }
 
@@ -174,16 +175,5 @@ public final class Qemu {
             end--;
         }
         return s.substring(0, end).replace("\r", "");
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -1,21 +1,26 @@
 package io.cvmboot.builder.boot.stage1;
 
+import io.cvmboot.builder.build.InitrdLayout;
+import io.cvmboot.builder.build.ResolvedFile;
+import io.cvmboot.builder.build.Stage1Runtime;
+import io.cvmboot.builder.spec.BuildSpec;
 import io.cvmboot.builder.testing.TestKernel;
 import io.cvmboot.initrd.Compression;
-import io.cvmboot.initrd.InitrdBuilder;
+import io.cvmboot.initrd.CpioArchive;
 import io.cvmboot.initrd.InitrdImage;
 import io.cvmboot.stage1.packaging.Stage1Layout;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * An initrd with nothing but stage1: the image Maven built, the glibc files the JVM loads (from
- * the host's Debian bookworm libc6 here; the builder takes them from the pinned .deb), the virtio
- * NIC modules of the test kernel and {@code /stage1/init.properties}. No shell, no busybox.
+ * An initrd with nothing but stage1, laid out by the builder's {@link InitrdLayout}: the image Maven
+ * built, the glibc files the JVM loads (from the host's Debian bookworm libc6 here; the builder takes
+ * them from the pinned .deb), the virtio NIC modules of the test kernel and
+ * {@code /stage1/init.properties}. No shell, no busybox.
  */
 public final class Stage1Initrd {
     /** virtio-net and what it needs, dependencies first (the modules' depends= fields; docs/qemu.md). */
@@ -37,40 +42,23 @@ public final class Stage1Initrd {
      */
     public static byte[] build(Path imageRoot, boolean dhcp) throws Exception {
         Stage1Image.check(imageRoot);
-        InitrdBuilder b = new InitrdBuilder().addTree(imageRoot);
-        for (String dir : List.of("/dev", "/proc", "/sys", "/tmp", "/etc", "/lib", "/lib64", "/lib/x86_64-linux-gnu")) {
-            b.addDirectory(dir, 0755);
-        }
-        b.addCharDevice("/dev/console", 0600, 5, 1);
+        List<InitrdLayout.Library> libraries = new ArrayList<>();
         for (String lib : Stage1Layout.GLIBC_LIBRARIES) {
             Path host = Path.of(lib);
             Assumptions.assumeTrue(Files.isRegularFile(host), "host glibc file " + lib + " absent (not Debian bookworm?)");
-            b.addFile(lib, 0755, Files.readAllBytes(host.toRealPath()));
+            libraries.add(new InitrdLayout.Library(lib, new ResolvedFile("library", lib, Files.readAllBytes(host.toRealPath()))));
         }
-        for (var link : Stage1Layout.SYMLINKS.entrySet()) {
-            b.addSymlink(link.getKey(), link.getValue());
-        }
-        StringBuilder modules = new StringBuilder();
+        List<ResolvedFile> modules = new ArrayList<>();
         for (String m : NIC_MODULES) {
-            String inInitrd = "/lib/modules/" + TestKernel.RELEASE + "/" + m;
-            addParents(b, inInitrd);
-            b.addFile(inInitrd, 0644, Files.readAllBytes(TestKernel.module(m)));
-            modules.append(modules.isEmpty() ? "" : ",").append(inInitrd);
+            modules.add(new ResolvedFile("module", m, Files.readAllBytes(TestKernel.module(m))));
         }
-        String init = "modules=" + modules + (dhcp ? "\naddress=dhcp\n"
-                : "\naddress=169.254.0.15/16\ngateway=169.254.0.2\ndns=169.254.0.3\n");
-        b.addFile(Stage1Layout.INIT_CONFIG, 0644, init.getBytes(StandardCharsets.UTF_8));
+        BuildSpec.Network network = dhcp ? BuildSpec.Network.DEFAULT
+                : new BuildSpec.Network(null, "169.254.0.15/16", "169.254.0.2", List.of("169.254.0.3"));
+        // The builder's own layout, with the AOT cache that this test's command line names.
+        CpioArchive archive = InitrdLayout.archive(new InitrdLayout.Inputs(new Stage1Runtime(imageRoot, true), libraries,
+                modules, network, List.of(), null, List.of(), List.of()));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        InitrdImage.of(b.build(), Compression.ZSTD).write(out);
+        InitrdImage.of(archive, Compression.ZSTD).write(out);
         return out.toByteArray();
-    }
-
-    private static void addParents(InitrdBuilder b, String file) throws Exception {
-        String[] parts = file.split("/");
-        StringBuilder p = new StringBuilder();
-        for (int i = 1; i < parts.length - 1; i++) {
-            p.append('/').append(parts[i]);
-            b.addDirectory(p.toString(), 0755);
-        }
     }
 }
