@@ -220,11 +220,7 @@ public final class MeasureSnpCommand implements Callable<Integer> {
         Path dir = dumpVmsaDir != null ? dumpVmsaDir : Path.of("");
         List<byte[]> pages = LaunchDigestCalculator.vmsaPages(input);
         for (int i = 0; i < pages.size(); i++) {
-            Path target = dir.resolve("vmsa" + i + ".bin");
-            Path tmp = dir.resolve(".vmsa" + i + ".bin.tmp");
-            Files.write(tmp, pages.get(i));
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            io.cvmboot.builder.FileTrees.writeAtomically(dir.resolve("vmsa" + i + ".bin"), pages.get(i));
         }
     }
 

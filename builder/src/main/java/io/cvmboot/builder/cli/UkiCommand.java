@@ -1,5 +1,6 @@
 package io.cvmboot.builder.cli;
 
+import io.cvmboot.builder.FileTrees;
 import io.cvmboot.measure.Digest;
 import io.cvmboot.measure.Digest.HashAlgorithm;
 import io.cvmboot.measure.pe.Authenticode;
@@ -8,11 +9,8 @@ import io.cvmboot.uki.SigningIdentity;
 import io.cvmboot.uki.Uki;
 import io.cvmboot.uki.UkiAssembler;
 import io.cvmboot.uki.UkiSpec;
-import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -122,7 +120,7 @@ public final class UkiCommand implements Callable<Integer> {
         if (identity != null) {
             bytes = AuthenticodeSigner.sign(output.toString(), bytes, identity, HashAlgorithm.SHA256);
         }
-        writeAtomically(output, bytes);
+        FileTrees.writeAtomically(output, bytes);
 
         var err = spec.commandLine().getErr();
         err.println("uki: wrote " + output + " (" + bytes.length + " bytes; sections " + String.join(" ", uki.sections())
@@ -162,22 +160,6 @@ public final class UkiCommand implements Callable<Integer> {
         Path parent = output.toAbsolutePath().getParent();
         if (!Files.isDirectory(parent)) {
             throw new UserInputException("output " + output + ": directory " + parent + " does not exist");
-        }
-    }
-
-    /** Writes to a temporary file beside {@code target} and renames it, so no partial UKI is ever visible. */
-    static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".partial");
-        try {
-            Files.write(temp, bytes);
-            try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
         }
     }
 }

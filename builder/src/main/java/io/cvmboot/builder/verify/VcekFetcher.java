@@ -1,5 +1,6 @@
 package io.cvmboot.builder.verify;
 
+import io.cvmboot.builder.FileTrees;
 import io.cvmboot.builder.cli.UserInputException;
 import io.cvmboot.measure.MeasureException;
 import io.cvmboot.measure.report.AttestationReport;
@@ -12,10 +13,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -95,16 +94,6 @@ public final class VcekFetcher {
 
     private static void store(Path target, byte[] der) throws IOException {
         Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
-        try {
-            Files.write(tmp, der);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        FileTrees.writeAtomically(target, der);
     }
 }
