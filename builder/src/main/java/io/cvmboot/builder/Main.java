@@ -2,6 +2,7 @@ package io.cvmboot.builder;
 
 import io.cvmboot.builder.cli.BootCommand;
 import io.cvmboot.builder.cli.BuildCommand;
+import io.cvmboot.builder.cli.DirectRun;
 import io.cvmboot.builder.cli.EventlogCommand;
 import io.cvmboot.builder.cli.ExitCodes;
 import io.cvmboot.builder.cli.InitrdCommand;
@@ -47,6 +48,10 @@ public final class Main implements Runnable {
 
     /** Runs the CLI with the given arguments and returns the process exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        var direct = DirectRun.tryRun(out, err, args);
+        if (direct.isPresent()) {
+            return direct.get();
+        }
         CommandLine cli = commandLine(out, err, args.length > 0 ? args[0] : null);
         int code = cli.execute(args);
         out.flush();

@@ -22,8 +22,12 @@ public final class ExitCodes {
      * anything else 1.
      */
     public static int handle(Exception ex, CommandLine cli, ParseResult parsed) {
-        var err = cli.getErr();
-        err.println(cli.getCommandSpec().qualifiedName() + ": " + message(ex));
+        return report(cli.getCommandSpec().qualifiedName(), cli.getErr(), ex);
+    }
+
+    /** {@link #handle} for a command run without picocli ({@link DirectRun}). */
+    static int report(String commandName, java.io.PrintWriter err, Exception ex) {
+        err.println(commandName + ": " + message(ex));
         if (System.getenv("CVMBOOT_DEBUG") != null) {
             ex.printStackTrace(err);
         }

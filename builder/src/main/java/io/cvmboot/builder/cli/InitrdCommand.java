@@ -7,11 +7,11 @@ import io.cvmboot.initrd.InitrdImage;
 import io.cvmboot.initrd.NewcOptions;
 import io.cvmboot.initrd.Segment;
 import io.cvmboot.initrd.WriteResult;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,9 +30,13 @@ import picocli.CommandLine.Spec;
             "Writes a reproducible newc initrd: entries sorted by unsigned UTF-8 bytes, parents implied,",
             "owner 0:0 and normalised modes for trees, mtime = SOURCE_DATE_EPOCH. Prints '<sha256>  <OUT>'."
         })
-public final class InitrdCommand implements Callable<Integer> {
+public final class InitrdCommand implements DirectRunnable {
     @Spec
     CommandSpec spec;
+
+    /** Where output goes when run without picocli ({@link DirectRun}); null under picocli. */
+    private PrintWriter directOut;
+    private PrintWriter directErr;
 
     /** One --tree or --spec, kept in command-line order. */
     static final class Input {
@@ -83,8 +87,14 @@ public final class InitrdCommand implements Callable<Integer> {
     Path output;
 
     @Override
+    public void useStreams(PrintWriter out, PrintWriter err) {
+        directOut = out;
+        directErr = err;
+    }
+
+    @Override
     public Integer call() throws Exception {
-        var err = spec.commandLine().getErr();
+        PrintWriter err = directErr != null ? directErr : spec.commandLine().getErr();
         if (inputs.isEmpty()) {
             throw new UserInputException("give at least one --tree DIR or --spec FILE");
         }
@@ -116,7 +126,7 @@ public final class InitrdCommand implements Callable<Integer> {
         WriteResult result = new InitrdImage(segments, new NewcOptions(epoch, gnuCompatible)).write(output);
         err.println("initrd: wrote " + output + " (" + result.size() + " bytes, " + archive.entries().size()
                 + " entries, " + compression.cliName() + (segments.size() > 1 ? ", with an uncompressed early segment" : "") + ")");
-        spec.commandLine().getOut().println(result.sha256().hex() + "  " + output);
+        (directOut != null ? directOut : spec.commandLine().getOut()).println(result.sha256().hex() + "  " + output);
         return ExitCodes.OK;
     }
 

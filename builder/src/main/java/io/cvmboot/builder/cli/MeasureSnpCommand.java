@@ -27,7 +27,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.PrintWriter;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -66,7 +65,7 @@ import picocli.CommandLine.Spec;
             "1:I/O error",
             "2:unusable input or bad usage: the one-line message names the file or flag"
         })
-public final class MeasureSnpCommand implements Callable<Integer> {
+public final class MeasureSnpCommand implements DirectRunnable {
     @Spec
     CommandSpec spec;
 
@@ -142,23 +141,28 @@ public final class MeasureSnpCommand implements Callable<Integer> {
     @Option(names = "--trace", description = "With --json: include every PAGE_INFO step (SNP modes).")
     boolean trace;
 
-    /** Where results go when run without picocli ({@link Lean}); null under picocli. */
-    private PrintWriter leanOut;
+    /** Where results go when run without picocli ({@link DirectRun}); null under picocli. */
+    private PrintWriter directOut;
 
     /**
-     * Lean entry point with the same flags and output as {@code builder measure snp}, for scripts
-     * that call it often: {@code java -cp builder.jar:lib/* io.cvmboot.builder.cli.MeasureSnpCommand
-     * ARGS}. It fills this command's fields with a small parser instead of picocli, whose model
-     * building alone costs more CPU than the whole reference run (see docs/snp.md, "Speed").
+     * Entry point of {@code bin/sev-snp-measure}: {@code builder measure snp ARGS}, started without
+     * the builder's other commands (see docs/snp.md, "Speed").
      */
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        System.exit(Lean.run(out, err, args));
+        String[] full = new String[args.length + 2];
+        full[0] = "measure";
+        full[1] = "snp";
+        System.arraycopy(args, 0, full, 2, args.length);
+        io.cvmboot.builder.Main.main(full);
+    }
+
+    @Override
+    public void useStreams(PrintWriter out, PrintWriter err) {
+        directOut = out;
     }
 
     private PrintWriter out() {
-        return leanOut != null ? leanOut : spec.commandLine().getOut();
+        return directOut != null ? directOut : spec.commandLine().getOut();
     }
 
     @Override
@@ -505,124 +509,6 @@ public final class MeasureSnpCommand implements Callable<Integer> {
             }
         }
         return Digest.of(HashAlgorithm.SHA256, md.digest());
-    }
-
-    /**
-     * The picocli-free argument parser of {@link #main}. It knows the same flags as the picocli
-     * options above ({@code MeasureSnpCommandLeanTest} checks that the two sets agree) and reports
-     * errors the way {@link ExitCodes} does.
-     */
-    static final class Lean {
-        /** Flags that take a value, and where the value goes. */
-        private static final Map<String, ValueSetter> VALUE_FLAGS = new LinkedHashMap<>();
-        /** Flags without a value. */
-        private static final Map<String, java.util.function.Consumer<MeasureSnpCommand>> SWITCHES = new LinkedHashMap<>();
-
-        @FunctionalInterface
-        private interface ValueSetter {
-            void set(MeasureSnpCommand c, String value) throws UserInputException;
-        }
-
-        static {
-            VALUE_FLAGS.put("--mode", (c, v) -> c.mode = v);
-            VALUE_FLAGS.put("--vcpus", (c, v) -> c.vcpus = integer("--vcpus", v));
-            VALUE_FLAGS.put("--vcpu-type", (c, v) -> c.vcpuType = v);
-            VALUE_FLAGS.put("--vcpu-sig", (c, v) -> c.vcpuSig = v);
-            VALUE_FLAGS.put("--vcpu-family", (c, v) -> c.vcpuFamily = integer("--vcpu-family", v));
-            VALUE_FLAGS.put("--vcpu-model", (c, v) -> c.vcpuModel = integer("--vcpu-model", v));
-            VALUE_FLAGS.put("--vcpu-stepping", (c, v) -> c.vcpuStepping = integer("--vcpu-stepping", v));
-            VALUE_FLAGS.put("--vmm-type", (c, v) -> c.vmmType = v);
-            VALUE_FLAGS.put("--ovmf", (c, v) -> c.ovmf = Path.of(v));
-            VALUE_FLAGS.put("--kernel", (c, v) -> c.kernel = Path.of(v));
-            VALUE_FLAGS.put("--initrd", (c, v) -> c.initrd = Path.of(v));
-            VALUE_FLAGS.put("--append", (c, v) -> c.append = v);
-            VALUE_FLAGS.put("--guest-features", (c, v) -> c.guestFeatures = v);
-            VALUE_FLAGS.put("--output-format", (c, v) -> c.outputFormat = v);
-            VALUE_FLAGS.put("--snp-ovmf-hash", (c, v) -> c.snpOvmfHash = v);
-            VALUE_FLAGS.put("--svsm", (c, v) -> c.svsm = Path.of(v));
-            VALUE_FLAGS.put("--vars-size", (c, v) -> c.varsSize = longValue("--vars-size", v));
-            VALUE_FLAGS.put("--vars-file", (c, v) -> c.varsFile = Path.of(v));
-            VALUE_FLAGS.put("--dump-vmsa-dir", (c, v) -> c.dumpVmsaDir = Path.of(v));
-            SWITCHES.put("-v", c -> c.verbose = true);
-            SWITCHES.put("--verbose", c -> c.verbose = true);
-            SWITCHES.put("--json", c -> c.json = true);
-            SWITCHES.put("--trace", c -> c.trace = true);
-            SWITCHES.put("--dump-vmsa", c -> c.dumpVmsa = true);
-        }
-
-        private Lean() {}
-
-        static java.util.Set<String> flagNames() {
-            var names = new java.util.TreeSet<String>(VALUE_FLAGS.keySet());
-            names.addAll(SWITCHES.keySet());
-            return names;
-        }
-
-        /** Parses {@code args} and runs the command; returns the exit code. */
-        static int run(PrintWriter out, PrintWriter err, String... args) {
-            MeasureSnpCommand c = new MeasureSnpCommand();
-            c.leanOut = out;
-            c.vmmType = "QEMU";
-            c.guestFeatures = "0x1";
-            c.outputFormat = "hex";
-            try {
-                for (int i = 0; i < args.length; i++) {
-                    String a = args[i];
-                    if (a.equals("-h") || a.equals("--help")) {
-                        out.println("usage: MeasureSnpCommand " + String.join(" ", flagNames())
-                                + "\nThe flags of 'builder measure snp' (see its --help and docs/snp.md).");
-                        return ExitCodes.OK;
-                    }
-                    int eq = a.indexOf('=');
-                    String name = a.startsWith("--") && eq > 0 ? a.substring(0, eq) : a;
-                    ValueSetter setter = VALUE_FLAGS.get(name);
-                    if (setter != null) {
-                        String value;
-                        if (eq > 0 && a.startsWith("--")) {
-                            value = a.substring(eq + 1);
-                        } else if (i + 1 < args.length) {
-                            value = args[++i];
-                        } else {
-                            throw new UserInputException("Missing required parameter for option '" + name + "'");
-                        }
-                        setter.set(c, value);
-                    } else if (SWITCHES.containsKey(a)) {
-                        SWITCHES.get(a).accept(c);
-                    } else {
-                        throw new UserInputException("Unknown option: '" + a + "'");
-                    }
-                }
-                int code = c.call();
-                out.flush();
-                return code;
-            } catch (Exception e) {
-                // The same one-line error and exit code as ExitCodes.handle under picocli.
-                String message = e instanceof java.nio.file.NoSuchFileException nsf ? "no such file: " + nsf.getFile()
-                        : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                err.println("builder measure snp: " + message);
-                if (System.getenv("CVMBOOT_DEBUG") != null) {
-                    e.printStackTrace(err);
-                }
-                err.flush();
-                return ExitCodes.isBadInput(e) ? ExitCodes.BAD_INPUT : ExitCodes.FAILED;
-            }
-        }
-
-        private static int integer(String flag, String v) throws UserInputException {
-            long n = longValue(flag, v);
-            if (n != (int) n) {
-                throw new UserInputException(flag + ": expected a 32-bit integer, found '" + v + "'");
-            }
-            return (int) n;
-        }
-
-        private static long longValue(String flag, String v) throws UserInputException {
-            try {
-                return Long.parseLong(v.strip());
-            } catch (NumberFormatException e) {
-                throw new UserInputException(flag + ": expected an integer, found '" + v + "'", e);
-            }
-        }
     }
 
     /**

@@ -1,0 +1,69 @@
+package io.cvmboot.builder;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The training run of {@code bin/builder}'s AOT cache (JDK 25, JEP 483/515): runs the commands
+ * scripts call most, in one JVM, on a small generated tree, so that the cache holds their classes
+ * and the method profiles that let the JIT compile the hot loops (newc writing, SHA-256, the codecs)
+ * at once. Every codec is exercised: the xz jar is sealed, and a cache trained without loading it
+ * makes a later xz run fail with "sealing violation".
+ *
+ * <p>Usage: {@code java -XX:AOTCacheOutput=FILE -cp builder.jar io.cvmboot.builder.AotTraining};
+ * exit code 0 when every training command succeeded.
+ */
+public final class AotTraining {
+    /** Enough data for the codecs' and the writer's loops to become hot, little enough to stay quick. */
+    private static final int FILES = 32;
+    private static final int FILE_BYTES = 64 * 1024;
+
+    private AotTraining() {}
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Files.createTempDirectory("cvmboot-aot-training");
+        int failures = 0;
+        try {
+            Path tree = Files.createDirectories(dir.resolve("tree/usr/share/training"));
+            for (int i = 0; i < FILES; i++) {
+                Files.write(tree.resolve("file" + i + ".txt"), compressibleBytes(i));
+            }
+            List<List<String>> runs = new java.util.ArrayList<>();
+            for (String codec : List.of("xz", "zstd", "gzip", "lz4", "none")) {
+                runs.add(List.of("initrd", "--tree", dir.resolve("tree").toString(), "--compress", codec,
+                        "-o", dir.resolve("initrd." + codec).toString()));
+            }
+            runs.add(List.of("initrd", "ls", dir.resolve("initrd.zstd").toString()));
+            for (List<String> run : runs) {
+                StringWriter err = new StringWriter();
+                int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), run.toArray(String[]::new));
+                if (code != 0) {
+                    System.err.println("aot training: " + String.join(" ", run) + " exited " + code + ": " + err);
+                    failures++;
+                }
+            }
+        } finally {
+            FileTrees.deleteQuietly(dir);
+        }
+        System.exit(failures == 0 ? 0 : 1);
+    }
+
+    /** Text-like content, different per file, compressible as real files are. */
+    private static byte[] compressibleBytes(int seed) {
+        String[] words = {"kernel", "initrd", "measure", "stage1", "digest", "firmware", "vmsa", "pcr", "0x1f", "\n"};
+        StringBuilder sb = new StringBuilder(FILE_BYTES);
+        long state = 0x9E3779B97F4A7C15L * (seed + 1);
+        while (sb.length() < FILE_BYTES) {
+            state ^= state << 13;
+            state ^= state >>> 7;
+            state ^= state << 17;
+            sb.append(words[(int) Math.floorMod(state, (long) words.length)]).append(' ');
+        }
+        return sb.substring(0, FILE_BYTES).getBytes(StandardCharsets.US_ASCII);
+    }
+}
