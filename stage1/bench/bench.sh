@@ -4,7 +4,8 @@
 #   1. start-up: stage1 --help, and a full --file run (config, download of /bin/true from loopback,
 #      memfd, seal, execveat; --tpm none), with and without the AOT cache
 #   2. peak RSS of a full --file run whose stage2 is 1 GiB (streamed into the memfd)
-#   3. download throughput against curl from the same loopback server (busybox httpd), 1 GiB
+#   3. download throughput against curl from the same loopback server (busybox httpd), 1 GiB, with
+#      the floor SHA-256 itself sets (openssl dgst on the same bytes)
 # Usage: stage1/bench/bench.sh [BUILD_DIR]   (default stage1/target; run mvn -pl stage1 -am package first)
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,14 +50,28 @@ rm -f "$work/tmp/"*
 /usr/bin/time -f "max RSS %M KiB, %e s wall" "$java" $flags $aot -jar "$img/lib/stage1.jar" --file "$work/config.json" --tpm none --tmp "$work/tmp" 2>&1 | grep "max RSS"
 
 echo "== 3. download throughput, 1 GiB from loopback busybox httpd (best of 3)"
-best() { # command... -> best seconds
+best() { # command... -> best milliseconds
   for i in 1 2 3; do s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); done | sort -n | head -1
 }
 c=$(best curl -s -o /dev/null "http://127.0.0.1:$port/big")
 ch=$(best sh -c "curl -s http://127.0.0.1:$port/big | sha256sum")
 s=$(best "$java" $flags $aot -jar "$img/lib/stage1.jar" --make-config x86_64 "http://127.0.0.1:$port/big")
-awk -v c="$c" -v ch="$ch" -v s="$s" 'BEGIN {
-  printf "curl -o /dev/null:        %d ms (%.0f MiB/s)\n", c, 1024000/c;
-  printf "curl | sha256sum:         %d ms (%.0f MiB/s)\n", ch, 1024000/ch;
-  printf "stage1 (download+sha256): %d ms (%.0f MiB/s)\n", s, 1024000/s;
-  printf "ratio stage1/curl = %.2f, stage1/(curl|sha256sum) = %.2f (target >= 0.9)\n", c/s, ch/s }'
+# The floor of any downloader that checks a SHA-256: one core hashing the bytes, with OpenSSL's
+# SHA-NI code when openssl is there (SHA-256 is one sequential chain, it cannot use a second core).
+if command -v openssl >/dev/null; then
+  h=$(best openssl dgst -sha256 "$work/www/big"); hname="openssl dgst -sha256 (file in page cache)"
+  # The file in RAM, as stage1's memfd is.
+  shm=/dev/shm; [ -d "$shm" ] && [ -w "$shm" ] || shm=$work/tmp
+  cv=$(best sh -c "curl -s -o '$shm/cvmboot-bench-big' http://127.0.0.1:$port/big && openssl dgst -sha256 '$shm/cvmboot-bench-big'")
+  rm -f "$shm/cvmboot-bench-big"
+else
+  h=$(best sha256sum "$work/www/big"); hname="sha256sum (file in page cache)"; cv=$ch
+fi
+awk -v c="$c" -v ch="$ch" -v s="$s" -v h="$h" -v hname="$hname" -v cv="$cv" 'BEGIN {
+  printf "curl -o /dev/null:                 %5d ms (%.0f MiB/s)\n", c, 1024000/c;
+  printf "curl | sha256sum:                  %5d ms (%.0f MiB/s)\n", ch, 1024000/ch;
+  printf "curl -o RAMFILE && openssl sha256:    %5d ms (%.0f MiB/s)\n", cv, 1024000/cv;
+  printf "%-34s %5d ms (%.0f MiB/s): SHA-256 alone\n", hname ":", h, 1024000/h;
+  printf "stage1 (download+sha256, JVM start included): %d ms (%.0f MiB/s)\n", s, 1024000/s;
+  printf "ratio stage1/curl = %.2f (target >= 0.9; a downloader that checks SHA-256 cannot pass %.2f here)\n", c/s, c/h;
+  printf "ratio stage1/(curl | sha256sum) = %.2f, stage1/(curl -o RAMFILE && openssl sha256) = %.2f\n", ch/s, cv/s }'
