@@ -335,7 +335,13 @@ public final class Native {
     static final int O_CLOEXEC = 0x80000;
     static final int EEXIST = 17;
 
-    /** Loads a kernel module from a file (finit_module(2)); an already loaded module (EEXIST) is fine. */
+    /**
+     * Loads a kernel module from a file (finit_module(2)); an already loaded module (EEXIST) is fine.
+     *
+     * @throws FinitModuleException the kernel refused the module (its errno says why; the caller
+     *     decides whether the boot can go on without it)
+     * @throws Stage1Exception the file cannot be opened
+     */
     public static void finitModule(String path) throws Stage1Exception {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
@@ -347,13 +353,8 @@ public final class Native {
                 long r = (long) Syscall6Call.H.invokeExact(state, Syscall.FINIT_MODULE.number(), (long) fd,
                         arena.allocateFrom("").address(), 0L, 0L, 0L, 0L);
                 int e = errno(state);
-                if (r != 0 && e == 2) {
-                    // The kernel answers ENOENT for a symbol no loaded module exports.
-                    throw new Stage1Exception("finit_module(" + path + ") failed: " + Errno.describe(e)
-                            + ": unknown symbol, a module it depends on is not loaded (list dependencies first)");
-                }
                 if (r != 0 && e != EEXIST) {
-                    throw failure("finit_module(" + path + ")", e);
+                    throw new FinitModuleException(path, e);
                 }
             } finally {
                 int ignored = (int) CloseCall.H.invokeExact(state, fd);
@@ -362,6 +363,28 @@ public final class Native {
             throw e;
         } catch (Throwable t) {
             throw unexpected(t);
+        }
+    }
+
+    /** finit_module(2) refused a module file; {@link #errno()} is the kernel's answer. */
+    public static final class FinitModuleException extends Stage1Exception {
+        private final String path;
+        private final int errno;
+
+        public FinitModuleException(String path, int errno) {
+            super("finit_module(" + path + ") failed: " + Errno.describe(errno)
+                    // The kernel answers ENOENT for a symbol no loaded module exports.
+                    + (errno == 2 ? ": unknown symbol, a module it depends on is not loaded (list dependencies first)" : ""));
+            this.path = path;
+            this.errno = errno;
+        }
+
+        public String path() {
+            return path;
+        }
+
+        public int errno() {
+            return errno;
         }
     }
 

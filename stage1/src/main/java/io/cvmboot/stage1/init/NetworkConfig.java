@@ -20,7 +20,9 @@ import java.util.Set;
  * covered by the initrd's measurement):
  *
  * <pre>
- * modules=/lib/modules/R/kernel/drivers/virtio/virtio.ko,...   (loaded in this order; optional)
+ * modules=/lib/modules/cvmboot/virtio.ko,...,optional:/lib/modules/cvmboot/ena.ko
+ *                         (loaded in this order; the key is optional; entries marked optional: may be
+ *                          skipped when their hardware is absent, see ModuleFailurePolicy)
  * interface=eth0          (optional; default: the first non-loopback interface that appears)
  * address=10.0.2.15/24    (static IPv4 address and prefix, or "dhcp": lease from the network)
  * gateway=10.0.2.2        (default route; optional; with dhcp: from the lease)
@@ -36,7 +38,7 @@ import java.util.Set;
  * @param gateway the default gateway, or null
  * @param dns name servers for /etc/resolv.conf
  */
-public record NetworkConfig(List<String> modules, String interfaceName, Inet4Address address, int prefixLength,
+public record NetworkConfig(List<ModuleEntry> modules, String interfaceName, Inet4Address address, int prefixLength,
         Inet4Address gateway, List<Inet4Address> dns) {
     public static final Path DEFAULT_PATH = Path.of("/stage1/init.properties");
     private static final Set<String> KEYS = Set.of("modules", "interface", "address", "gateway", "dns");
@@ -84,7 +86,7 @@ public record NetworkConfig(List<String> modules, String interfaceName, Inet4Add
         String address = p.getProperty("address", "10.0.2.15/24").strip();
         String iface = p.getProperty("interface");
         if (address.equals("dhcp")) {
-            return new NetworkConfig(split(p.getProperty("modules", "")), iface == null || iface.isBlank() ? null
+            return new NetworkConfig(modules(p, source), iface == null || iface.isBlank() ? null
                     : iface.strip(), null, 0, null, List.of());
         }
         int slash = address.indexOf('/');
@@ -105,8 +107,16 @@ public record NetworkConfig(List<String> modules, String interfaceName, Inet4Add
         for (String d : split(p.getProperty("dns", ""))) {
             dns.add(ipv4(d));
         }
-        return new NetworkConfig(split(p.getProperty("modules", "")), iface == null || iface.isBlank() ? null : iface.strip(),
+        return new NetworkConfig(modules(p, source), iface == null || iface.isBlank() ? null : iface.strip(),
                 ipv4(address.substring(0, slash)), prefix, gateway == null ? null : ipv4(gateway.strip()), dns);
+    }
+
+    private static List<ModuleEntry> modules(Properties p, String source) throws Stage1Exception {
+        List<ModuleEntry> out = new ArrayList<>();
+        for (String entry : split(p.getProperty("modules", ""))) {
+            out.add(ModuleEntry.parse(entry, source));
+        }
+        return out;
     }
 
     private static List<String> split(String list) {

@@ -24,10 +24,7 @@ public final class SystemSetup {
 
     public void run(NetworkConfig net) throws Stage1Exception, InterruptedException {
         mounts();
-        for (String module : net.modules()) {
-            Native.finitModule(module);
-            log.line("loaded module " + module);
-        }
+        new ModuleLoader(log).loadAll(net.modules());
         hardening();
         InterfaceSetup.up("lo");
         String iface = net.interfaceName() != null ? net.interfaceName() : waitForInterface();

@@ -33,6 +33,21 @@ class NativeTest {
     }
 
     @Test
+    void finitModule_refusal_carriesTheErrno_butAnUnopenableFileDoesNot(@TempDir Path dir) throws Exception {
+        Path notKo = java.nio.file.Files.writeString(dir.resolve("x.ko"), "not an ELF module");
+        // ENOEXEC where the kernel parses the file, EPERM without CAP_SYS_MODULE, ENOSYS in a sandbox
+        // that filters the call: whichever, the exception carries the kernel's answer.
+        Native.FinitModuleException refused = assertThrows(Native.FinitModuleException.class,
+                () -> Native.finitModule(notKo.toString()));
+        assertTrue(refused.errno() > 0, "errno " + refused.errno());
+        assertTrue(refused.getMessage().contains("failed: errno " + refused.errno() + " "), refused.getMessage());
+        assertTrue(refused.path().equals(notKo.toString()), refused.path());
+        // A missing file is a broken initrd, not a refusal the caller may tolerate.
+        Stage1Exception missing = assertThrows(Stage1Exception.class, () -> Native.finitModule(dir.resolve("absent.ko").toString()));
+        assertTrue(!(missing instanceof Native.FinitModuleException), missing.getMessage());
+    }
+
+    @Test
     void ioctl_unknownInterface_failsWithErrno() throws Exception {
         Stage1Exception e = assertThrows(Stage1Exception.class, () -> io.cvmboot.stage1.init.InterfaceSetupAccess.up("cvmboot-none"));
         assertTrue(e.getMessage().contains("SIOCGIFFLAGS(cvmboot-none) failed: errno 19"), e.getMessage());
