@@ -71,9 +71,9 @@ public final class BuildPipeline {
         ResolvedFile firmware = resolve("firmware", spec.firmware(), used);
         ResolvedFile stub = resolve("stub", spec.stub(), used);
         ResolvedFile busybox = spec.busybox() == null ? null : resolve("busybox", spec.busybox(), used);
-        List<ResolvedFile> modules = new ArrayList<>();
-        for (FileRef m : spec.kernelModules()) {
-            modules.add(resolve("module", m, used));
+        List<InitrdLayout.Module> modules = new ArrayList<>();
+        for (BuildSpec.KernelModule m : spec.kernelModules()) {
+            modules.add(new InitrdLayout.Module(resolve("module", m.ref(), used), m.optional()));
         }
         List<InitrdLayout.Library> libraries = new ArrayList<>();
         for (FileRef l : spec.libraries()) {

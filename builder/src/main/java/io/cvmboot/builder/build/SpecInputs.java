@@ -122,7 +122,7 @@ final class SpecInputs implements InputResolver, AutoCloseable {
                 refs.add(r);
             }
         }
-        refs.addAll(spec.kernelModules());
+        spec.kernelModules().forEach(m -> refs.add(m.ref()));
         refs.addAll(spec.libraries());
         if (spec.stage1() != null && spec.stage1().stage2() != null) {
             refs.add(spec.stage1().stage2());

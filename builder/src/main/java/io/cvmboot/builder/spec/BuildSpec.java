@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * @param mirrors where pinned packages are downloaded from
  * @param packages pinned Debian packages by the key that {@link FileRef#pkg()} uses
  * @param kernel the kernel image (bzImage, EFI stub)
- * @param kernelModules modules the init loads before stage1, in this order (e.g. virtio_net)
+ * @param kernelModules modules stage1 (PID 1) loads, in this order (the NICs: virtio_net, ena, ...)
  * @param firmware the OVMF image published with the artefacts (ovmf.fd) and measured for SNP
  * @param stub the systemd-stub the UKI is built on
  * @param busybox a static busybox placed at /bin/busybox (optional; the demo stage2 runs it)
@@ -33,7 +33,7 @@ public record BuildSpec(
         Mirrors mirrors,
         Map<String, PackageSpec> packages,
         FileRef kernel,
-        List<FileRef> kernelModules,
+        List<KernelModule> kernelModules,
         FileRef firmware,
         FileRef stub,
         FileRef busybox,
@@ -101,6 +101,34 @@ public record BuildSpec(
             String path,
             String file,
             String sha256) {}
+
+    /**
+     * A kernel module stage1 loads: where its file comes from, and whether the boot may go on when
+     * the kernel refuses it because its hardware is absent (a cloud NIC of another cloud). What an
+     * optional module may fail with is stage1's {@code io.cvmboot.stage1.init.ModuleFailurePolicy};
+     * any other failure, and any failure of a required module, powers the VM off.
+     *
+     * @param pkg key of {@link BuildSpec#packages()}, as in {@link FileRef}
+     * @param path path inside the package's data
+     * @param file a local file, relative to the spec's directory
+     * @param sha256 required with {@code file}; optional check of a package member otherwise
+     * @param optional true: skipped when its hardware is absent; absent or false: required
+     */
+    public record KernelModule(
+            @com.fasterxml.jackson.annotation.JsonProperty("package") String pkg,
+            String path,
+            String file,
+            String sha256,
+            Boolean optional) {
+        public KernelModule {
+            optional = optional != null && optional;
+        }
+
+        /** Where the module's bytes come from. */
+        public FileRef ref() {
+            return new FileRef(pkg, path, file, sha256);
+        }
+    }
 
     /**
      * The IPv4 set-up stage1 applies as PID 1 (written to /stage1/init.properties). The default is

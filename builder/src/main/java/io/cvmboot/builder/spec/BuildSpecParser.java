@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -37,6 +40,10 @@ public final class BuildSpecParser {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // Booleans (optional, demo, aotCache) only as YAML true/false: a 1 or a quoted "yes" is a mistake.
+        mapper.coercionConfigFor(LogicalType.Boolean)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail);
     }
 
     /** The built-in default spec's bytes. */
@@ -125,7 +132,7 @@ public final class BuildSpecParser {
             fileRef("busybox", spec.busybox(), false);
             fileRef("caCertificates", spec.caCertificates(), false);
             for (int i = 0; i < spec.kernelModules().size(); i++) {
-                fileRef("kernelModules[" + i + "]", spec.kernelModules().get(i), true);
+                fileRef("kernelModules[" + i + "]", spec.kernelModules().get(i).ref(), true);
             }
             for (int i = 0; i < spec.libraries().size(); i++) {
                 fileRef("libraries[" + i + "]", spec.libraries().get(i), true);

@@ -24,7 +24,7 @@ class BuildSpecParserTest {
         BuildSpec spec = parser.parse("default", BuildSpecParser.defaultSpecBytes());
         assertEquals("linux-image-6.1.0-56-cloud-amd64", spec.packages().get("kernel").name());
         assertEquals("kernel", spec.kernel().pkg());
-        assertEquals(8, spec.kernelModules().size());
+        assertEquals(12, spec.kernelModules().size());
         assertEquals("zstd", spec.initrd().compression());
         assertEquals(1767225600L, spec.sourceDateEpoch());
         assertEquals("https://deb.debian.org/debian", spec.mirrors().debian());
@@ -100,5 +100,57 @@ class BuildSpecParserTest {
     void notYaml_saysWhere() {
         var e = rejects("version: 1\n  bad: [\n");
         assertTrue(e.getMessage().startsWith("spec.yaml: "), e.getMessage());
+    }
+
+    @Test
+    void defaultSpec_virtioRequired_cloudNicsOptional_inDependencyOrder() throws Exception {
+        BuildSpec spec = parser.parse("default", BuildSpecParser.defaultSpecBytes());
+        java.util.List<String> optional = spec.kernelModules().stream().filter(BuildSpec.KernelModule::optional)
+                .map(m -> m.path().substring(m.path().lastIndexOf('/') + 1)).toList();
+        java.util.List<String> required = spec.kernelModules().stream().filter(m -> !m.optional())
+                .map(m -> m.path().substring(m.path().lastIndexOf('/') + 1)).toList();
+        // hv_netvsc depends on hv_vmbus (modinfo -F depends), so it comes after it.
+        assertEquals(java.util.List.of("ena.ko", "gve.ko", "hv_vmbus.ko", "hv_netvsc.ko"), optional);
+        assertEquals(java.util.List.of("virtio_ring.ko", "virtio.ko", "virtio_pci_legacy_dev.ko", "virtio_pci_modern_dev.ko",
+                "virtio_pci.ko", "failover.ko", "net_failover.ko", "virtio_net.ko"), required);
+        assertEquals(new BuildSpec.FileRef("kernel", "lib/modules/6.1.0-56-cloud-amd64/kernel/drivers/hv/hv_vmbus.ko", null, null),
+                spec.kernelModules().get(10).ref());
+    }
+
+    private static final String VIRTIO_NET = "  - {package: kernel, path: lib/modules/6.1.0-56-cloud-amd64/kernel/drivers/net/virtio_net.ko}";
+
+    @Test
+    void moduleOptional_falseOrAbsent_isRequired() throws Exception {
+        String yaml = defaultSpec().replace(VIRTIO_NET, VIRTIO_NET.replace("}", ", optional: false}"));
+        assertTrue(yaml.contains("virtio_net.ko, optional: false}"));
+        BuildSpec spec = parser.parse("spec.yaml", yaml.getBytes(StandardCharsets.UTF_8));
+        assertEquals(Boolean.FALSE, spec.kernelModules().get(7).optional());
+        assertEquals(Boolean.FALSE, spec.kernelModules().get(0).optional());
+        assertEquals(Boolean.TRUE, spec.kernelModules().get(8).optional());
+    }
+
+    @Test
+    void moduleOptional_notABoolean_namesTheField() {
+        // (yes/no are booleans in the YAML 1.1 the parser reads, so they are accepted as such.)
+        for (String bad : new String[] {"maybe", "1", "\"true\"", "[true]", "{}"}) {
+            byte[] yaml = defaultSpec().replace(VIRTIO_NET, VIRTIO_NET.replace("}", ", optional: " + bad + "}"))
+                    .getBytes(StandardCharsets.UTF_8);
+            var e = assertThrows(BuildSpecException.class, () -> parser.parse("spec.yaml", yaml), bad);
+            assertTrue(e.getMessage().startsWith("spec.yaml: field 'kernelModules[7].optional'"), bad + ": " + e.getMessage());
+        }
+    }
+
+    @Test
+    void optional_onlyOnKernelModules() {
+        var e = rejects(defaultSpec().replace("busybox: {package: busybox, path: bin/busybox}",
+                "busybox: {package: busybox, path: bin/busybox, optional: true}"));
+        assertTrue(e.getMessage().startsWith("spec.yaml: unknown field 'busybox.optional'"), e.getMessage());
+    }
+
+    @Test
+    void moduleTypo_listsOptionalAmongTheKnownFields() {
+        var e = rejects(defaultSpec().replace(VIRTIO_NET, VIRTIO_NET.replace("}", ", optinal: true}")));
+        assertTrue(e.getMessage().startsWith("spec.yaml: unknown field 'kernelModules[7].optinal'"), e.getMessage());
+        assertTrue(e.getMessage().contains("optional"), e.getMessage());
     }
 }

@@ -48,9 +48,9 @@ public final class Stage1Initrd {
             Assumptions.assumeTrue(Files.isRegularFile(host), "host glibc file " + lib + " absent (not Debian bookworm?)");
             libraries.add(new InitrdLayout.Library(lib, new ResolvedFile("library", lib, Files.readAllBytes(host.toRealPath()))));
         }
-        List<ResolvedFile> modules = new ArrayList<>();
+        List<InitrdLayout.Module> modules = new ArrayList<>();
         for (String m : NIC_MODULES) {
-            modules.add(new ResolvedFile("module", m, Files.readAllBytes(TestKernel.module(m))));
+            modules.add(new InitrdLayout.Module(new ResolvedFile("module", m, Files.readAllBytes(TestKernel.module(m))), false));
         }
         BuildSpec.Network network = dhcp ? BuildSpec.Network.DEFAULT
                 : new BuildSpec.Network(null, "169.254.0.15/16", "169.254.0.2", List.of("169.254.0.3"));
