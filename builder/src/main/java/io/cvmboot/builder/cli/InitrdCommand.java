@@ -34,9 +34,7 @@ public final class InitrdCommand implements DirectRunnable {
     @Spec
     CommandSpec spec;
 
-    /** Where output goes when run without picocli ({@link DirectRun}); null under picocli. */
-    private PrintWriter directOut;
-    private PrintWriter directErr;
+    private final CommandOutput streams = new CommandOutput();
 
     /** One --tree or --spec, kept in command-line order. */
     static final class Input {
@@ -88,13 +86,12 @@ public final class InitrdCommand implements DirectRunnable {
 
     @Override
     public void useStreams(PrintWriter out, PrintWriter err) {
-        directOut = out;
-        directErr = err;
+        streams.use(out, err);
     }
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = directErr != null ? directErr : spec.commandLine().getErr();
+        PrintWriter err = streams.err(spec);
         if (inputs.isEmpty()) {
             throw new UserInputException("give at least one --tree DIR or --spec FILE");
         }
@@ -126,7 +123,7 @@ public final class InitrdCommand implements DirectRunnable {
         WriteResult result = new InitrdImage(segments, new NewcOptions(epoch, gnuCompatible)).write(output);
         err.println("initrd: wrote " + output + " (" + result.size() + " bytes, " + archive.entries().size()
                 + " entries, " + compression.cliName() + (segments.size() > 1 ? ", with an uncompressed early segment" : "") + ")");
-        (directOut != null ? directOut : spec.commandLine().getOut()).println(result.sha256().hex() + "  " + output);
+        streams.out(spec).println(result.sha256().hex() + "  " + output);
         return ExitCodes.OK;
     }
 

@@ -141,8 +141,7 @@ public final class MeasureSnpCommand implements DirectRunnable {
     @Option(names = "--trace", description = "With --json: include every PAGE_INFO step (SNP modes).")
     boolean trace;
 
-    /** Where results go when run without picocli ({@link DirectRun}); null under picocli. */
-    private PrintWriter directOut;
+    private final CommandOutput streams = new CommandOutput();
 
     /**
      * Entry point of {@code bin/sev-snp-measure}: {@code builder measure snp ARGS}, started without
@@ -158,11 +157,11 @@ public final class MeasureSnpCommand implements DirectRunnable {
 
     @Override
     public void useStreams(PrintWriter out, PrintWriter err) {
-        directOut = out;
+        streams.use(out, err);
     }
 
     private PrintWriter out() {
-        return directOut != null ? directOut : spec.commandLine().getOut();
+        return streams.out(spec);
     }
 
     @Override

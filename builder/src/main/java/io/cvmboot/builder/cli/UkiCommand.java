@@ -10,10 +10,10 @@ import io.cvmboot.uki.Uki;
 import io.cvmboot.uki.UkiAssembler;
 import io.cvmboot.uki.UkiSpec;
 import java.nio.file.Files;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,9 +31,11 @@ import picocli.CommandLine.Spec;
             "Assembles a Unified Kernel Image from a systemd-stub, a kernel and its payload sections, with",
             "ukify's layout and no timestamps (same inputs, same bytes). Prints '<sha256>  <OUT>'."
         })
-public final class UkiCommand implements Callable<Integer> {
+public final class UkiCommand implements DirectRunnable {
     @Spec
     CommandSpec spec;
+
+    private final CommandOutput streams = new CommandOutput();
 
     // Not picocli-required: `builder uki inspect FILE` must parse without them; call() checks them.
     @Option(names = "--stub", paramLabel = "FILE", description = "Unsigned systemd-stub, e.g. /usr/lib/systemd/boot/efi/linuxx64.efi.stub.")
@@ -79,6 +81,11 @@ public final class UkiCommand implements Callable<Integer> {
     Path output;
 
     @Override
+    public void useStreams(PrintWriter out, PrintWriter err) {
+        streams.use(out, err);
+    }
+
+    @Override
     public Integer call() throws Exception {
         requireOptions();
         UkiSpec.Builder builder = UkiSpec.builder()
@@ -122,12 +129,12 @@ public final class UkiCommand implements Callable<Integer> {
         }
         FileTrees.writeAtomically(output, bytes);
 
-        var err = spec.commandLine().getErr();
+        var err = streams.err(spec);
         err.println("uki: wrote " + output + " (" + bytes.length + " bytes; sections " + String.join(" ", uki.sections())
                 + "; uname " + uki.uname().orElse("(none found)")
                 + (identity == null ? "" : "; signed by " + identity.signer().getSubjectX500Principal().getName()) + ")");
         err.println("uki: authenticode sha256 " + Authenticode.digest(output.toString(), bytes, HashAlgorithm.SHA256).hex());
-        spec.commandLine().getOut().println(Digest.compute(HashAlgorithm.SHA256, bytes).hex() + "  " + output);
+        streams.out(spec).println(Digest.compute(HashAlgorithm.SHA256, bytes).hex() + "  " + output);
         return ExitCodes.OK;
     }
 

@@ -50,6 +50,30 @@ class PlainOptionParserTest {
             List.of("--tree", "-x"), List.of("--tree", "--spec"), List.of("--", "--tree", "t"), List.of("--bogus"),
             List.of("-ob"));
 
+    private static final List<List<String>> UKI_ACCEPTED = List.of(
+            List.of("--stub", "s.efi", "--linux", "vmlinuz", "--initrd", "a.img", "--initrd", "b.img", "--cmdline",
+                    "console=ttyS0 root=/dev/vda", "--os-release", "os", "-o", "uki.efi"),
+            List.of("--stub=s", "--linux=l", "--cmdline=@cmdline.txt", "--os-release=o", "--uname", "6.1.0", "--sbat", "sb",
+                    "--dtb", "d", "--splash", "sp", "--pcrpkey", "k.pem", "--sign-key", "db.key", "--sign-cert", "db.crt",
+                    "--output", "u"),
+            List.of("--cmdline", ""));
+
+    private static final List<List<String>> UKI_DECLINED = List.of(
+            List.of("inspect", "uki.efi"), List.of("--initrd"), List.of("--cmdline", "-x"), List.of("--stub", "a", "--stub", "b"),
+            List.of("--help"));
+
+    @TestFactory
+    Stream<DynamicTest> uki_acceptedVectors_fillTheFieldsAsPicocliDoes() {
+        return UKI_ACCEPTED.stream().map(args -> DynamicTest.dynamicTest("uki " + String.join(" ", args),
+                () -> assertSameAsPicocli(UkiCommand::new, args)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> uki_otherVectors_areLeftToPicocli() {
+        return UKI_DECLINED.stream().map(args -> DynamicTest.dynamicTest("uki " + String.join(" ", args),
+                () -> assertEquals(Optional.empty(), PlainOptionParser.parse(new UkiCommand(), args))));
+    }
+
     @TestFactory
     Stream<DynamicTest> initrd_acceptedVectors_fillTheFieldsAsPicocliDoes() {
         return INITRD_ACCEPTED.stream().map(args -> DynamicTest.dynamicTest("initrd " + String.join(" ", args),
@@ -116,7 +140,7 @@ class PlainOptionParserTest {
     private static Map<String, Object> fields(Object o) throws Exception {
         Map<String, Object> values = new LinkedHashMap<>();
         for (Field f : o.getClass().getDeclaredFields()) {
-            if (Modifier.isStatic(f.getModifiers()) || f.getType() == PrintWriter.class
+            if (Modifier.isStatic(f.getModifiers()) || f.getType() == CommandOutput.class
                     || f.getType() == CommandLine.Model.CommandSpec.class) {
                 continue;
             }
