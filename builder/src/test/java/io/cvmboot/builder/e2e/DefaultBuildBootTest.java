@@ -50,6 +50,15 @@ class DefaultBuildBootTest {
         assertTrue(serial.contains("STAGE2-RUNNING"), () -> "stage2 did not start:\n" + tail(serial) + progress);
         assertTrue(boot.stopped(), () -> "stage2 did not finish:\n" + tail(serial));
 
+        // The default spec's cloud NICs (docs/stage1.md, kernel modules): ena and gve load without their
+        // device; outside Hyper-V hv_vmbus is refused with ENODEV and hv_netvsc then with ENOENT, both optional.
+        String modules = String.join("\n", serial.lines().filter(l -> l.contains("module")).toList());
+        for (String nic : List.of("virtio_net", "ena", "gve")) {
+            assertTrue(serial.contains("stage1: loaded module /lib/modules/cvmboot/" + nic + ".ko"), () -> nic + ":\n" + modules);
+        }
+        assertTrue(serial.contains("stage1: module hv_vmbus not loaded: ENODEV (optional)"), () -> modules);
+        assertTrue(serial.contains("stage1: module hv_netvsc not loaded: ENOENT (optional)"), () -> modules);
+
         byte[] config = Files.readAllBytes(out.resolve("stage1-config.json"));
         assertTrue(serial.contains("config: " + new String(config, StandardCharsets.UTF_8)),
                 () -> "stage2 did not get the published config:\n" + tail(serial));
