@@ -19,6 +19,8 @@ import java.util.SortedMap;
  * @param quote TPMS_ATTEST and TPMT_SIGNATURE
  * @param akPublic the AK's TPMT_PUBLIC
  * @param akSpki the AK as a DER SubjectPublicKeyInfo
+ * @param akSource where the AK's template came from ({@link AttestationKey#source()})
+ * @param akCertificate the cloud's DER certificate over the AK, or null
  * @param ekCertificates DER EK certificates found in NV, in index order
  * @param stage2 what stage2 was (absent for {@code --attest})
  * @param configSha256 SHA-256 of the raw config (absent for {@code --attest})
@@ -32,6 +34,8 @@ public record Attestation(
         QuoteResult quote,
         byte[] akPublic,
         byte[] akSpki,
+        String akSource,
+        byte[] akCertificate,
         List<byte[]> ekCertificates,
         Stage2Info stage2,
         Digest configSha256,
@@ -51,7 +55,17 @@ public record Attestation(
         quotedPcrs = (BitSet) quotedPcrs.clone();
         akPublic = akPublic.clone();
         akSpki = akSpki.clone();
+        Objects.requireNonNull(akSource, "akSource");
+        akCertificate = akCertificate == null ? null : akCertificate.clone();
         ekCertificates = ekCertificates.stream().map(byte[]::clone).toList();
         eventLog = eventLog == null ? null : eventLog.clone();
+    }
+
+    /** An attestation with stage1's own AK (no certificate). */
+    public Attestation(byte[] nonce, Map<HashAlgorithm, SortedMap<Integer, Digest>> pcrs, HashAlgorithm quoteBank,
+            BitSet quotedPcrs, QuoteResult quote, byte[] akPublic, byte[] akSpki, List<byte[]> ekCertificates,
+            Stage2Info stage2, Digest configSha256, byte[] eventLog) {
+        this(nonce, pcrs, quoteBank, quotedPcrs, quote, akPublic, akSpki, AttestationKey.OWN_SOURCE, null,
+                ekCertificates, stage2, configSha256, eventLog);
     }
 }

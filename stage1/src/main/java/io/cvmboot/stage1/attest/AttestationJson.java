@@ -57,6 +57,10 @@ public final class AttestationJson {
             g.writeObjectFieldStart("ak");
             g.writeStringField("public", b64.encodeToString(a.akPublic()));
             g.writeStringField("spki", b64.encodeToString(a.akSpki()));
+            g.writeStringField("source", a.akSource());
+            if (a.akCertificate() != null) {
+                g.writeStringField("certificate", b64.encodeToString(a.akCertificate()));
+            }
             g.writeEndObject();
             g.writeObjectFieldStart("ek");
             g.writeArrayFieldStart("certificates");

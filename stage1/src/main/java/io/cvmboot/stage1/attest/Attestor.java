@@ -9,7 +9,6 @@ import io.cvmboot.stage1.tpm.PcrBank;
 import io.cvmboot.stage1.tpm.QuoteResult;
 import io.cvmboot.stage1.tpm.Tpm;
 import io.cvmboot.stage1.tpm.TpmPublicKey;
-import io.cvmboot.stage1.tpm.TpmResponseException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -17,12 +16,14 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Makes an attestation: creates the AK, quotes PCRs 0-15 of the SHA-256 bank with the given
- * nonce, reads every allocated bank, collects EK certificates, and flushes the AK on every path.
+ * Makes an attestation: creates the AK (from a cloud's NV template when one is provisioned, see
+ * {@link AttestationKeys}), quotes PCRs 0-15 of the SHA-256 bank with the given nonce, reads every
+ * allocated bank, collects EK certificates, and flushes the AK on every path.
  */
 public final class Attestor {
     /**
@@ -37,51 +38,49 @@ public final class Attestor {
 
     private final Tpm tpm;
     private final Log log;
+    private final NvIndexReader nv;
 
     public Attestor(Tpm tpm, Log log) {
         this.tpm = tpm;
         this.log = log;
+        this.nv = new NvIndexReader(tpm);
     }
 
-    public Attestation attest(byte[] nonce, AkTemplate akTemplate, List<PcrBank> banks, Attestation.Stage2Info stage2,
+    /**
+     * @param ownTemplate the AK template used when no cloud AK template is in NV
+     * @throws IOException for TPM errors, and naming the NV index for an unusable cloud AK template
+     *     or an AK certificate that is not over the created AK
+     */
+    public Attestation attest(byte[] nonce, AkTemplate ownTemplate, List<PcrBank> banks, Attestation.Stage2Info stage2,
             Digest configSha256, byte[] eventLog) throws IOException {
         HashAlgorithm quoteBank = banks.stream().map(PcrBank::algorithm).filter(a -> a == HashAlgorithm.SHA256)
                 .findFirst().orElseThrow(() -> new IOException("TPM has no SHA-256 PCR bank to quote"));
-        CreatedKey ak = tpm.createAttestationKey(akTemplate);
+        AttestationKey ak = new AttestationKeys(tpm, nv, log).create(ownTemplate);
+        CreatedKey key = ak.key();
         QuoteResult quote;
         try {
-            quote = tpm.quote(ak.handle(), nonce, quoteBank, QUOTED_PCRS);
+            quote = tpm.quote(key.handle(), nonce, quoteBank, QUOTED_PCRS);
         } finally {
-            tpm.flush(ak.handle());
+            tpm.flush(key.handle());
         }
         Map<HashAlgorithm, SortedMap<Integer, Digest>> pcrs = new EnumMap<>(HashAlgorithm.class);
         for (PcrBank bank : banks) {
             pcrs.put(bank.algorithm(), new TreeMap<>(tpm.pcrRead(bank.algorithm(), bank.pcrs())));
         }
-        byte[] spki = TpmPublicKey.toJca(ak.publicArea()).getEncoded();
-        return new Attestation(nonce, pcrs, quoteBank, QUOTED_PCRS, quote, ak.publicArea(), spki, ekCertificates(),
-                stage2, configSha256, eventLog);
+        byte[] spki = TpmPublicKey.toJca(key.publicArea()).getEncoded();
+        return new Attestation(nonce, pcrs, quoteBank, QUOTED_PCRS, quote, key.publicArea(), spki, ak.source(),
+                ak.certificate(), ekCertificates(), stage2, configSha256, eventLog);
     }
 
     /** Every EK certificate present; an absent index is normal (swtpm without setup, many vTPMs). */
     List<byte[]> ekCertificates() throws IOException {
         List<byte[]> certs = new ArrayList<>();
-        int chunk = -1;
         for (int index : EK_CERT_INDICES) {
-            Tpm.NvPublic nv;
-            try {
-                nv = tpm.nvReadPublic(index);
-            } catch (TpmResponseException e) {
-                if (e.isHandleError()) {
-                    continue;
-                }
-                throw e;
+            Optional<byte[]> data = nv.readIfPresent(index);
+            if (data.isEmpty()) {
+                continue;
             }
-            if (chunk < 0) {
-                chunk = Math.min(1024, tpm.property(Tpm.TPM_PT_NV_BUFFER_MAX));
-            }
-            byte[] data = tpm.nvRead(nv, chunk);
-            byte[] der = trimDer(data);
+            byte[] der = trimDer(data.get());
             if (der == null) {
                 log.line(String.format(Locale.ROOT, "EK certificate index 0x%08X holds no DER certificate; skipped", index));
                 continue;
