@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -23,17 +24,18 @@ import picocli.CommandLine.Spec;
  * <p>Why: picocli's classes are compiled for Java 5, and the JDK's AOT cache cannot hold classes of
  * that format ("Old class has been linked"), so every run loads, verifies and interprets them afresh:
  * building the model of one command costs about 0.3 s, more than {@code builder initrd} spends on a
- * 60 MB tree. The commands run most often from scripts ({@code initrd}, {@code measure snp}) have
- * argument vectors that need none of picocli's power, so this parser reads the same annotations and
- * handles the plain cases only.
+ * 60 MB tree. The commands run most often from scripts ({@code initrd}, {@code uki}, {@code measure
+ * snp}) have argument vectors that need none of picocli's power, so this parser reads the same
+ * annotations and handles the plain cases only.
  *
- * <p>It declines (returns empty, having changed nothing) for everything else, and the caller then
- * runs picocli on the same arguments, which gives the help, the version and every error message:
- * unknown or repeated options, a missing value, a value that is not a plain decimal number, a bare
- * word (a subcommand or a positional parameter), {@code --}, required options, and any option or
- * field this class does not model (arity, split, converters, negatable, mixins, parameters). So a
- * run is either parsed exactly as picocli parses it or handed to picocli; {@code
- * PlainOptionParserTest} compares the two on the commands that use it.
+ * <p>It declines (returns empty; the caller drops the half-filled command) for everything else, and
+ * the caller then runs picocli on the same arguments, which gives the help, the version and every
+ * error message: unknown or repeated options, a missing value, a value that is not a plain decimal
+ * number or that names a subcommand, a bare word (a subcommand or a positional parameter), {@code
+ * --}, required options, and any option or field this class does not model (arity, split,
+ * converters, negatable, mixins, parameters). So a run is either parsed exactly as picocli parses it
+ * or handed to picocli; {@code PlainOptionParserTest} compares the two on fixed and on random
+ * argument vectors of the commands that use it.
  *
  * <p>Supported: options of type String, Path, int/Integer, long/Long, boolean switches, List of String
  * or Path (one value per occurrence), {@code defaultValue} without variables, the {@code --name=value}
@@ -52,15 +54,13 @@ final class PlainOptionParser {
 
     private PlainOptionParser() {}
 
-    /**
-     * Parses {@code args} into {@code command}'s fields; empty when picocli must handle them, in
-     * which case {@code command} is untouched only if the caller discards it (it should).
-     */
+    /** Parses {@code args} into {@code command}'s fields; empty when picocli must handle them. */
     static <T> Optional<T> parse(T command, List<String> args) {
         Map<String, Target> targets = new HashMap<>();
         if (!collect(command.getClass(), null, null, targets)) {
             return Optional.empty();
         }
+        Set<String> subcommands = subcommandNames(command.getClass());
         try {
             Set<Field> seen = new HashSet<>();
             for (int i = 0; i < args.size(); i++) {
@@ -88,8 +88,8 @@ final class PlainOptionParser {
                 } else {
                     return Optional.empty(); // picocli says which value is missing
                 }
-                if (value.startsWith("-") && !PLAIN_INTEGER.matcher(value).matches()) {
-                    return Optional.empty(); // picocli decides whether that is a value or an option
+                if (value.startsWith("-") && !PLAIN_INTEGER.matcher(value).matches() || subcommands.contains(value)) {
+                    return Optional.empty(); // picocli decides whether that is a value, an option or a command
                 }
                 if (!assign(command, t, value, seen)) {
                     return Optional.empty();
@@ -111,6 +111,22 @@ final class PlainOptionParser {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("option field of " + command.getClass().getName() + " not writable", e);
         }
+    }
+
+    /** Names and aliases of the command's subcommands: picocli reads such a word as the command, never as a value. */
+    private static Set<String> subcommandNames(Class<?> type) {
+        Set<String> names = new HashSet<>();
+        Command command = type.getAnnotation(Command.class);
+        if (command != null) {
+            for (Class<?> sub : command.subcommands()) {
+                Command c = sub.getAnnotation(Command.class);
+                if (c != null) {
+                    names.add(c.name());
+                    names.addAll(List.of(c.aliases()));
+                }
+            }
+        }
+        return names;
     }
 
     /** Records the option names of {@code type}; false when it has anything this class does not model. */

@@ -129,6 +129,52 @@ class PlainOptionParserTest {
         assertEquals("builder measure snp: " + empty + ": the firmware image is empty", directErr.toString().strip());
     }
 
+    /**
+     * Random argument vectors over each command's option names and awkward values: whenever the
+     * plain parser accepts one, picocli must accept it too and fill the same values.
+     */
+    @Test
+    void randomVectors_areEitherParsedAsPicocliDoesOrDeclined() throws Exception {
+        java.util.Random random = new java.util.Random(20261122);
+        List<String> values = List.of("x", "", "0", "7", "-1", "010", "0x10", "99999999999", "a=b", "@file", "-x", "--",
+                "ls", "inspect", "id-block", "ü", "--tree", "-o");
+        int accepted = 0;
+        for (Supplier<?> factory : List.<Supplier<?>>of(InitrdCommand::new, UkiCommand::new, MeasureSnpCommand::new)) {
+            List<String> names = new ArrayList<>();
+            for (var o : new CommandLine(factory.get()).getCommandSpec().options()) {
+                names.addAll(List.of(o.names()));
+            }
+            for (int n = 0; n < 400; n++) {
+                List<String> args = new ArrayList<>();
+                for (int i = random.nextInt(6); i > 0; i--) {
+                    String name = names.get(random.nextInt(names.size()));
+                    String value = values.get(random.nextInt(values.size()));
+                    switch (random.nextInt(4)) {
+                        case 0 -> args.add(name);
+                        case 1 -> args.add(name + "=" + value);
+                        default -> {
+                            args.add(name);
+                            args.add(value);
+                        }
+                    }
+                }
+                Object direct = factory.get();
+                if (PlainOptionParser.parse(direct, args).isEmpty()) {
+                    continue;
+                }
+                accepted++;
+                Object viaPicocli = factory.get();
+                try {
+                    new CommandLine(viaPicocli).parseArgs(args.toArray(String[]::new));
+                } catch (CommandLine.ParameterException e) {
+                    throw new AssertionError("accepted " + args + " which picocli refuses: " + e.getMessage(), e);
+                }
+                assertEquals(fields(viaPicocli), fields(direct), args::toString);
+            }
+        }
+        assertTrue(accepted > 100, "the random vectors exercise the accepting path (" + accepted + ")");
+    }
+
     private static <T> void assertSameAsPicocli(Supplier<T> factory, List<String> args) throws Exception {
         T viaPicocli = factory.get();
         new CommandLine(viaPicocli).parseArgs(args.toArray(String[]::new));
