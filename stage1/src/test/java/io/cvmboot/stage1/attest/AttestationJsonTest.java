@@ -39,6 +39,20 @@ class AttestationJsonTest {
         assertTrue(json.contains("\"certificates\" : [ \"Bw==\" ]"), json);
         assertTrue(json.contains("\"url\" : \"http://h/s2\""), json);
         assertTrue(!json.contains("eventlog"), "absent event log is left out, not null");
+        assertTrue(json.contains("\"source\" : \"cvmboot\""), "stage1's own AK: " + json);
+        assertTrue(!json.contains("\"certificate\""), "no AK certificate without a cloud template: " + json);
+    }
+
+    @Test
+    void toJson_cloudAk_sourceAndCertificateInTheAkObject() {
+        BitSet quoted = new BitSet();
+        quoted.set(0, 16);
+        Attestation a = new Attestation(new byte[] {1}, Map.of(), HashAlgorithm.SHA256, quoted,
+                new QuoteResult(new byte[] {3}, new byte[] {4}), new byte[] {5}, new byte[] {6}, "nv-template 0x01C10003",
+                new byte[] {0x30, 0}, List.of(), null, null, null);
+        String json = new String(AttestationJson.toJson(a), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"ak\" : {\n    \"public\" : \"BQ==\",\n    \"spki\" : \"Bg==\",\n"
+                + "    \"source\" : \"nv-template 0x01C10003\",\n    \"certificate\" : \"MAA=\"\n  }"), json);
     }
 
     @Test
