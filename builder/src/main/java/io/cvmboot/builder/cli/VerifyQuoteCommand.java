@@ -1,16 +1,23 @@
 package io.cvmboot.builder.cli;
 
+import io.cvmboot.builder.verify.AkCertificateChecks;
 import io.cvmboot.builder.verify.CheckPrinter;
 import io.cvmboot.builder.verify.ExpectedMeasurementFile;
+import io.cvmboot.builder.verify.Stage1Attestation;
 import io.cvmboot.builder.verify.Stage1AttestationFile;
 import io.cvmboot.measure.quote.QuoteEvidence;
 import io.cvmboot.measure.quote.QuoteExpectations;
 import io.cvmboot.measure.quote.QuoteVerifier;
+import io.cvmboot.measure.report.Check;
 import io.cvmboot.measure.report.VerificationResult;
+import io.cvmboot.measure.report.X509Certificates;
 import io.cvmboot.measure.tpm.PcrValues;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -22,7 +29,8 @@ import picocli.CommandLine.Spec;
 /** {@code builder verify-quote}: a stage1 attestation file (TPM quote) against the expected PCRs. */
 @Command(name = "verify-quote", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Verifies a stage1 attestation file: the AK is a restricted signing key, the quote signature, the "
-                + "quoted PCR digest, the nonce, the event log replay and the PCRs predicted in expected-measurement.json.",
+                + "quoted PCR digest, the nonce, the event log replay and the PCRs predicted in expected-measurement.json; "
+                + "a cloud AK certificate in the file is printed and must be over the AK (and chain to --ak-ca).",
             "Prints one line per check (PASS/FAIL/SKIP); exit 0 when every check passes, 3 when one fails, "
                 + "2 for unusable input."})
 public final class VerifyQuoteCommand implements Callable<Integer> {
@@ -45,6 +53,12 @@ public final class VerifyQuoteCommand implements Callable<Integer> {
             description = "The nonce the verifier chose: the quote's qualifying data must equal it.")
     String nonce;
 
+    @Option(names = "--ak-ca", paramLabel = "FILE",
+            description = "PEM certificates of the cloud's AK CA (root, optionally intermediates): the attestation's AK "
+                    + "certificate must chain to them (PKIX, valid now, no revocation check); an attestation without "
+                    + "one fails.")
+    Path akCa;
+
     @Option(names = "--json", description = "Print the checks as JSON.")
     boolean json;
 
@@ -52,7 +66,8 @@ public final class VerifyQuoteCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        QuoteEvidence evidence = Stage1AttestationFile.parse(attestation.toString(), Files.readAllBytes(attestation));
+        Stage1Attestation file = Stage1AttestationFile.read(attestation.toString(), Files.readAllBytes(attestation));
+        QuoteEvidence evidence = file.evidence();
         if (eventlog != null) {
             evidence = evidence.withEventLog(Files.readAllBytes(eventlog));
         }
@@ -74,7 +89,17 @@ public final class VerifyQuoteCommand implements Callable<Integer> {
                 throw new UserInputException("--nonce: expected hex, found '" + nonce + "'", e);
             }
         }
+        Optional<List<X509Certificate>> trusted = Optional.empty();
+        if (akCa != null) {
+            trusted = Optional.of(X509Certificates.parseAll(akCa.toString(), Files.readAllBytes(akCa)));
+        } else if (file.akCertificate().isPresent()) {
+            err.println("builder verify-quote: no --ak-ca: the AK certificate is checked against the AK but its issuer "
+                    + "is not verified");
+        }
         VerificationResult result = QuoteVerifier.verify(evidence, new QuoteExpectations(wanted, predicted));
+        // The CLI's clock: the library takes the validation time as a value.
+        List<Check> akChecks = AkCertificateChecks.verify(file, trusted, "--ak-ca " + akCa, Instant.now());
+        result = AkCertificateChecks.insert(result, akChecks);
         if (json) {
             CheckPrinter.json(result, out);
         } else {
