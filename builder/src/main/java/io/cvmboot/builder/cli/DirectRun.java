@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Runs the commands that scripts call most often ({@code builder initrd}, {@code builder uki},
@@ -18,20 +19,23 @@ public final class DirectRun {
     public static Optional<Integer> tryRun(PrintWriter out, PrintWriter err, String... args) {
         List<String> argv = Arrays.asList(args);
         if (argv.size() >= 1 && argv.get(0).equals("initrd")) {
-            return run(new InitrdCommand(), "builder initrd", argv.subList(1, argv.size()), out, err);
+            return run(new InitrdCommand(), InitrdCommand.PLAIN_OPTIONS, InitrdCommand.SUBCOMMANDS, "builder initrd",
+                    argv.subList(1, argv.size()), out, err);
         }
         if (argv.size() >= 1 && argv.get(0).equals("uki")) {
-            return run(new UkiCommand(), "builder uki", argv.subList(1, argv.size()), out, err);
+            return run(new UkiCommand(), UkiCommand.PLAIN_OPTIONS, UkiCommand.SUBCOMMANDS, "builder uki",
+                    argv.subList(1, argv.size()), out, err);
         }
         if (argv.size() >= 2 && argv.get(0).equals("measure") && argv.get(1).equals("snp")) {
-            return run(new MeasureSnpCommand(), "builder measure snp", argv.subList(2, argv.size()), out, err);
+            return run(new MeasureSnpCommand(), MeasureSnpCommand.PLAIN_OPTIONS, MeasureSnpCommand.SUBCOMMANDS,
+                    "builder measure snp", argv.subList(2, argv.size()), out, err);
         }
         return Optional.empty();
     }
 
-    private static Optional<Integer> run(DirectRunnable command, String name, List<String> args, PrintWriter out,
-            PrintWriter err) {
-        if (PlainOptionParser.parse(command, args).isEmpty()) {
+    private static Optional<Integer> run(DirectRunnable command, List<PlainOption> options, Set<String> subcommands,
+            String name, List<String> args, PrintWriter out, PrintWriter err) {
+        if (!PlainOptionParser.parse(command, options, subcommands, args)) {
             return Optional.empty();
         }
         command.useStreams(out, err);

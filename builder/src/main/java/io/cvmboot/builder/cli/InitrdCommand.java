@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,6 +45,13 @@ public final class InitrdCommand implements DirectRunnable {
         @Option(names = "--spec", paramLabel = "FILE",
                 description = "A gen_init_cpio spec (file, dir, nod, slink, pipe, sock); ${VAR} from the environment.")
         Path spec;
+
+        static Input of(Path tree, Path spec) {
+            Input in = new Input();
+            in.tree = tree;
+            in.spec = spec;
+            return in;
+        }
     }
 
     @ArgGroup(exclusive = true, multiplicity = "0..*")
@@ -57,6 +65,13 @@ public final class InitrdCommand implements DirectRunnable {
 
         @Option(names = "--early-spec", paramLabel = "FILE", description = "A spec for the uncompressed first segment.")
         Path spec;
+
+        static EarlyInput of(Path tree, Path spec) {
+            EarlyInput in = new EarlyInput();
+            in.tree = tree;
+            in.spec = spec;
+            return in;
+        }
     }
 
     @ArgGroup(exclusive = true, multiplicity = "0..*")
@@ -83,6 +98,38 @@ public final class InitrdCommand implements DirectRunnable {
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "The initrd to write (atomically).")
     Path output;
+
+    /** The options above for {@link PlainOptionParser}; {@code PlainOptionParserTest} checks they agree. */
+    static final List<PlainOption> PLAIN_OPTIONS = List.of(
+            PlainOption.repeatable("inputs.tree", PlainOption.Kind.PATH, "--tree"),
+            PlainOption.repeatable("inputs.spec", PlainOption.Kind.PATH, "--spec"),
+            PlainOption.repeatable("earlyInputs.tree", PlainOption.Kind.PATH, "--early-tree"),
+            PlainOption.repeatable("earlyInputs.spec", PlainOption.Kind.PATH, "--early-spec"),
+            PlainOption.withDefault("compress", PlainOption.Kind.STRING, "none", "--compress"),
+            PlainOption.of("level", PlainOption.Kind.INT, "--level"),
+            PlainOption.of("gnuCompatible", PlainOption.Kind.SWITCH, "--gnu-compatible"),
+            PlainOption.of("hardLinks", PlainOption.Kind.SWITCH, "--hard-links"),
+            PlainOption.of("sourceDateEpoch", PlainOption.Kind.LONG, "--source-date-epoch"),
+            PlainOption.of("output", PlainOption.Kind.PATH, "-o", "--output"));
+
+    static final Set<String> SUBCOMMANDS = Set.of("ls", "diff");
+
+    @Override
+    public void setPlainOption(String key, Object value) {
+        switch (key) {
+            case "inputs.tree" -> inputs.add(Input.of((Path) value, null));
+            case "inputs.spec" -> inputs.add(Input.of(null, (Path) value));
+            case "earlyInputs.tree" -> earlyInputs.add(EarlyInput.of((Path) value, null));
+            case "earlyInputs.spec" -> earlyInputs.add(EarlyInput.of(null, (Path) value));
+            case "compress" -> compress = (String) value;
+            case "level" -> level = (Integer) value;
+            case "gnuCompatible" -> gnuCompatible = (Boolean) value;
+            case "hardLinks" -> hardLinks = (Boolean) value;
+            case "sourceDateEpoch" -> sourceDateEpoch = (Long) value;
+            case "output" -> output = (Path) value;
+            default -> throw new IllegalArgumentException("no option " + key);
+        }
+    }
 
     @Override
     public void useStreams(PrintWriter out, PrintWriter err) {

@@ -37,6 +37,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -153,6 +154,64 @@ public final class MeasureSnpCommand implements DirectRunnable {
         full[1] = "snp";
         System.arraycopy(args, 0, full, 2, args.length);
         io.cvmboot.builder.Main.main(full);
+    }
+
+    /** The options above for {@link PlainOptionParser}; {@code PlainOptionParserTest} checks they agree. */
+    static final List<PlainOption> PLAIN_OPTIONS = List.of(
+            PlainOption.of("mode", PlainOption.Kind.STRING, "--mode"),
+            PlainOption.of("vcpus", PlainOption.Kind.INT, "--vcpus"),
+            PlainOption.of("vcpuType", PlainOption.Kind.STRING, "--vcpu-type"),
+            PlainOption.of("vcpuSig", PlainOption.Kind.STRING, "--vcpu-sig"),
+            PlainOption.of("vcpuFamily", PlainOption.Kind.INT, "--vcpu-family"),
+            PlainOption.of("vcpuModel", PlainOption.Kind.INT, "--vcpu-model"),
+            PlainOption.of("vcpuStepping", PlainOption.Kind.INT, "--vcpu-stepping"),
+            PlainOption.withDefault("vmmType", PlainOption.Kind.STRING, "QEMU", "--vmm-type"),
+            PlainOption.of("ovmf", PlainOption.Kind.PATH, "--ovmf"),
+            PlainOption.of("kernel", PlainOption.Kind.PATH, "--kernel"),
+            PlainOption.of("initrd", PlainOption.Kind.PATH, "--initrd"),
+            PlainOption.of("append", PlainOption.Kind.STRING, "--append"),
+            PlainOption.withDefault("guestFeatures", PlainOption.Kind.STRING, "0x1", "--guest-features"),
+            PlainOption.withDefault("outputFormat", PlainOption.Kind.STRING, "hex", "--output-format"),
+            PlainOption.of("snpOvmfHash", PlainOption.Kind.STRING, "--snp-ovmf-hash"),
+            PlainOption.of("svsm", PlainOption.Kind.PATH, "--svsm"),
+            PlainOption.of("varsSize", PlainOption.Kind.LONG, "--vars-size"),
+            PlainOption.of("varsFile", PlainOption.Kind.PATH, "--vars-file"),
+            PlainOption.of("dumpVmsa", PlainOption.Kind.SWITCH, "--dump-vmsa"),
+            PlainOption.of("dumpVmsaDir", PlainOption.Kind.PATH, "--dump-vmsa-dir"),
+            PlainOption.of("verbose", PlainOption.Kind.SWITCH, "-v", "--verbose"),
+            PlainOption.of("json", PlainOption.Kind.SWITCH, "--json"),
+            PlainOption.of("trace", PlainOption.Kind.SWITCH, "--trace"));
+
+    static final Set<String> SUBCOMMANDS = Set.of("id-block");
+
+    @Override
+    public void setPlainOption(String key, Object value) {
+        switch (key) {
+            case "mode" -> mode = (String) value;
+            case "vcpus" -> vcpus = (Integer) value;
+            case "vcpuType" -> vcpuType = (String) value;
+            case "vcpuSig" -> vcpuSig = (String) value;
+            case "vcpuFamily" -> vcpuFamily = (Integer) value;
+            case "vcpuModel" -> vcpuModel = (Integer) value;
+            case "vcpuStepping" -> vcpuStepping = (Integer) value;
+            case "vmmType" -> vmmType = (String) value;
+            case "ovmf" -> ovmf = (Path) value;
+            case "kernel" -> kernel = (Path) value;
+            case "initrd" -> initrd = (Path) value;
+            case "append" -> append = (String) value;
+            case "guestFeatures" -> guestFeatures = (String) value;
+            case "outputFormat" -> outputFormat = (String) value;
+            case "snpOvmfHash" -> snpOvmfHash = (String) value;
+            case "svsm" -> svsm = (Path) value;
+            case "varsSize" -> varsSize = (Long) value;
+            case "varsFile" -> varsFile = (Path) value;
+            case "dumpVmsa" -> dumpVmsa = (Boolean) value;
+            case "dumpVmsaDir" -> dumpVmsaDir = (Path) value;
+            case "verbose" -> verbose = (Boolean) value;
+            case "json" -> json = (Boolean) value;
+            case "trace" -> trace = (Boolean) value;
+            default -> throw new IllegalArgumentException("no option " + key);
+        }
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -79,6 +80,44 @@ public final class UkiCommand implements DirectRunnable {
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "The UKI to write (atomically).")
     Path output;
+
+    /** The options above for {@link PlainOptionParser}; {@code PlainOptionParserTest} checks they agree. */
+    static final List<PlainOption> PLAIN_OPTIONS = List.of(
+            PlainOption.of("stub", PlainOption.Kind.PATH, "--stub"),
+            PlainOption.of("linux", PlainOption.Kind.PATH, "--linux"),
+            PlainOption.repeatable("initrds", PlainOption.Kind.PATH, "--initrd"),
+            PlainOption.of("cmdline", PlainOption.Kind.STRING, "--cmdline"),
+            PlainOption.of("osRelease", PlainOption.Kind.PATH, "--os-release"),
+            PlainOption.of("uname", PlainOption.Kind.STRING, "--uname"),
+            PlainOption.of("sbat", PlainOption.Kind.PATH, "--sbat"),
+            PlainOption.of("dtb", PlainOption.Kind.PATH, "--dtb"),
+            PlainOption.of("splash", PlainOption.Kind.PATH, "--splash"),
+            PlainOption.of("pcrpkey", PlainOption.Kind.PATH, "--pcrpkey"),
+            PlainOption.of("signKey", PlainOption.Kind.PATH, "--sign-key"),
+            PlainOption.of("signCert", PlainOption.Kind.PATH, "--sign-cert"),
+            PlainOption.of("output", PlainOption.Kind.PATH, "-o", "--output"));
+
+    static final Set<String> SUBCOMMANDS = Set.of("inspect");
+
+    @Override
+    public void setPlainOption(String key, Object value) {
+        switch (key) {
+            case "stub" -> stub = (Path) value;
+            case "linux" -> linux = (Path) value;
+            case "initrds" -> initrds.add((Path) value);
+            case "cmdline" -> cmdline = (String) value;
+            case "osRelease" -> osRelease = (Path) value;
+            case "uname" -> uname = (String) value;
+            case "sbat" -> sbat = (Path) value;
+            case "dtb" -> dtb = (Path) value;
+            case "splash" -> splash = (Path) value;
+            case "pcrpkey" -> pcrpkey = (Path) value;
+            case "signKey" -> signKey = (Path) value;
+            case "signCert" -> signCert = (Path) value;
+            case "output" -> output = (Path) value;
+            default -> throw new IllegalArgumentException("no option " + key);
+        }
+    }
 
     @Override
     public void useStreams(PrintWriter out, PrintWriter err) {

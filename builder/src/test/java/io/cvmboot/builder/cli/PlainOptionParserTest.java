@@ -1,6 +1,7 @@
 package io.cvmboot.builder.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,7 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -27,7 +28,8 @@ import picocli.CommandLine;
 /**
  * {@link PlainOptionParser} either fills a command exactly as picocli does, or declines: each
  * accepted argument vector is parsed by both and every option field compared; each declined one is
- * a case picocli must judge (help, errors, forms this parser does not model).
+ * a case picocli must judge (help, errors, forms this parser does not model). The commands' option
+ * lists are checked against their picocli annotations.
  */
 class PlainOptionParserTest {
     private static final List<List<String>> INITRD_ACCEPTED = List.of(
@@ -62,28 +64,41 @@ class PlainOptionParserTest {
             List.of("inspect", "uki.efi"), List.of("--initrd"), List.of("--cmdline", "-x"), List.of("--stub", "a", "--stub", "b"),
             List.of("--help"));
 
+    /** A command with its option list, as DirectRun uses them. */
+    private record Direct(String name, Supplier<DirectRunnable> factory, List<PlainOption> options, Set<String> subcommands) {
+        boolean parse(DirectRunnable command, List<String> args) {
+            return PlainOptionParser.parse(command, options, subcommands, args);
+        }
+    }
+
+    private static final Direct INITRD = new Direct("initrd", InitrdCommand::new, InitrdCommand.PLAIN_OPTIONS,
+            InitrdCommand.SUBCOMMANDS);
+    private static final Direct UKI = new Direct("uki", UkiCommand::new, UkiCommand.PLAIN_OPTIONS, UkiCommand.SUBCOMMANDS);
+    private static final Direct SNP = new Direct("measure snp", MeasureSnpCommand::new, MeasureSnpCommand.PLAIN_OPTIONS,
+            MeasureSnpCommand.SUBCOMMANDS);
+
     @TestFactory
     Stream<DynamicTest> uki_acceptedVectors_fillTheFieldsAsPicocliDoes() {
         return UKI_ACCEPTED.stream().map(args -> DynamicTest.dynamicTest("uki " + String.join(" ", args),
-                () -> assertSameAsPicocli(UkiCommand::new, args)));
+                () -> assertSameAsPicocli(UKI, args)));
     }
 
     @TestFactory
     Stream<DynamicTest> uki_otherVectors_areLeftToPicocli() {
         return UKI_DECLINED.stream().map(args -> DynamicTest.dynamicTest("uki " + String.join(" ", args),
-                () -> assertEquals(Optional.empty(), PlainOptionParser.parse(new UkiCommand(), args))));
+                () -> assertFalse(UKI.parse(new UkiCommand(), args))));
     }
 
     @TestFactory
     Stream<DynamicTest> initrd_acceptedVectors_fillTheFieldsAsPicocliDoes() {
         return INITRD_ACCEPTED.stream().map(args -> DynamicTest.dynamicTest("initrd " + String.join(" ", args),
-                () -> assertSameAsPicocli(InitrdCommand::new, args)));
+                () -> assertSameAsPicocli(INITRD, args)));
     }
 
     @TestFactory
     Stream<DynamicTest> initrd_otherVectors_areLeftToPicocli() {
         return INITRD_DECLINED.stream().map(args -> DynamicTest.dynamicTest("initrd " + String.join(" ", args),
-                () -> assertEquals(Optional.empty(), PlainOptionParser.parse(new InitrdCommand(), args))));
+                () -> assertFalse(INITRD.parse(new InitrdCommand(), args))));
     }
 
     /** Every argv of the sev-snp-measure reference vectors, the flags scripts actually pass. */
@@ -93,7 +108,7 @@ class PlainOptionParserTest {
         for (JsonNode v : MeasureSnpCommandTest.vectors().get("vectors")) {
             List<String> argv = MeasureSnpCommandTest.ourArgv(v);
             List<String> args = argv.subList(2, argv.size());
-            tests.add(DynamicTest.dynamicTest(v.get("name").asText(), () -> assertSameAsPicocli(MeasureSnpCommand::new, args)));
+            tests.add(DynamicTest.dynamicTest(v.get("name").asText(), () -> assertSameAsPicocli(SNP, args)));
         }
         assertTrue(tests.size() > 50, "the reference vectors are all there");
         return tests.stream();
@@ -103,14 +118,78 @@ class PlainOptionParserTest {
     void measureSnp_subcommandAndSwitchForms_areLeftToPicocli() {
         for (List<String> args : List.of(List.of("id-block", "--measurement", "x"), List.of("-vh"), List.of("--vcpus", "+4"),
                 List.of("--append", "-x"), List.of("--json", "--json"))) {
-            assertEquals(Optional.empty(), PlainOptionParser.parse(new MeasureSnpCommand(), args), args::toString);
+            assertFalse(SNP.parse(new MeasureSnpCommand(), args), args::toString);
         }
-        assertTrue(PlainOptionParser.parse(new MeasureSnpCommand(), List.of("-v", "--json", "--vcpus", "4")).isPresent());
+        assertTrue(SNP.parse(new MeasureSnpCommand(), List.of("-v", "--json", "--vcpus", "4")));
     }
 
-    @Test
-    void commandsWithPositionalParameters_areLeftToPicocli() {
-        assertEquals(Optional.empty(), PlainOptionParser.parse(new InitrdLsCommand(), List.of()));
+    /**
+     * Each command's option list says what its picocli annotations say: the same options and
+     * names, kinds that fit the field types, the same defaults, repeatable exactly for lists and
+     * argument groups, nothing picocli would treat specially, and the same subcommand names.
+     */
+    @TestFactory
+    Stream<DynamicTest> optionLists_agreeWithThePicocliAnnotations() {
+        return Stream.of(INITRD, UKI, SNP).map(d -> DynamicTest.dynamicTest(d.name(), () -> {
+            Class<?> type = d.factory().get().getClass();
+            Set<String> annotated = new java.util.TreeSet<>();
+            for (Field f : type.getDeclaredFields()) {
+                if (f.isAnnotationPresent(CommandLine.Option.class)) {
+                    annotated.add(f.getName());
+                }
+                CommandLine.ArgGroup group = f.getAnnotation(CommandLine.ArgGroup.class);
+                if (group != null) {
+                    assertTrue(group.exclusive() && group.multiplicity().equals("0..*"), f + ": only exclusive repeating groups");
+                    for (Field member : listElement(f).getDeclaredFields()) {
+                        if (member.isAnnotationPresent(CommandLine.Option.class)) {
+                            annotated.add(f.getName() + "." + member.getName());
+                        }
+                    }
+                }
+            }
+            Set<String> listed = new java.util.TreeSet<>();
+            for (PlainOption o : d.options()) {
+                assertTrue(listed.add(o.key()), "listed twice: " + o.key());
+                Field f = field(type, o.key());
+                CommandLine.Option a = f.getAnnotation(CommandLine.Option.class);
+                assertEquals(Set.copyOf(List.of(a.names())), Set.copyOf(o.names()), o.key() + ": names");
+                String dflt = a.defaultValue().equals("__no_default_value__") ? null : a.defaultValue();
+                assertEquals(dflt, o.defaultValue(), o.key() + ": default");
+                assertFalse(a.required() || a.negatable() || !a.arity().isEmpty() || !a.split().isEmpty()
+                        || a.converter().length > 0, o.key() + ": picocli treats this option specially");
+                boolean repeatable = o.key().contains(".") || f.getType() == List.class;
+                assertEquals(repeatable, o.repeatable(), o.key() + ": repeatable");
+                Class<?> valueType = f.getType() == List.class ? listElement(f) : f.getType();
+                Set<Class<?>> fits = switch (o.kind()) {
+                    case SWITCH -> Set.of(boolean.class, Boolean.class);
+                    case STRING -> Set.of(String.class);
+                    case PATH -> Set.of(Path.class);
+                    case INT -> Set.of(int.class, Integer.class);
+                    case LONG -> Set.of(long.class, Long.class);
+                };
+                assertTrue(fits.contains(valueType), o.key() + ": " + o.kind() + " does not fit " + valueType);
+            }
+            assertEquals(annotated, listed, "the listed options are the annotated ones");
+            CommandLine cli = new CommandLine(d.factory().get());
+            Set<String> subcommands = new java.util.TreeSet<>();
+            for (CommandLine sub : cli.getSubcommands().values()) {
+                subcommands.add(sub.getCommandName());
+                subcommands.addAll(List.of(sub.getCommandSpec().aliases()));
+            }
+            assertEquals(subcommands, new java.util.TreeSet<>(d.subcommands()), "subcommands");
+        }));
+    }
+
+    private static Field field(Class<?> type, String key) throws NoSuchFieldException {
+        int dot = key.indexOf('.');
+        if (dot < 0) {
+            return type.getDeclaredField(key);
+        }
+        return listElement(type.getDeclaredField(key.substring(0, dot))).getDeclaredField(key.substring(dot + 1));
+    }
+
+    private static Class<?> listElement(Field f) {
+        return (Class<?>) ((java.lang.reflect.ParameterizedType) f.getGenericType()).getActualTypeArguments()[0];
     }
 
     @Test
@@ -118,8 +197,8 @@ class PlainOptionParserTest {
         Path empty = Files.write(dir.resolve("empty.fd"), new byte[0]);
         String[] args = {"measure", "snp", "--mode", "snp", "--vcpus", "2", "--vcpu-type", "EPYC-v4", "--ovmf", empty.toString()};
         StringWriter directErr = new StringWriter();
-        Optional<Integer> direct = DirectRun.tryRun(new PrintWriter(new StringWriter()), new PrintWriter(directErr), args);
-        assertEquals(Optional.of(2), direct);
+        java.util.Optional<Integer> direct = DirectRun.tryRun(new PrintWriter(new StringWriter()), new PrintWriter(directErr), args);
+        assertEquals(java.util.Optional.of(2), direct);
         StringWriter picocliErr = new StringWriter();
         CommandLine cli = new CommandLine(new Main()).addSubcommand("measure", new MeasureCommand());
         cli.setErr(new PrintWriter(picocliErr));
@@ -139,9 +218,9 @@ class PlainOptionParserTest {
         List<String> values = List.of("x", "", "0", "7", "-1", "010", "0x10", "99999999999", "a=b", "@file", "-x", "--",
                 "ls", "inspect", "id-block", "ü", "--tree", "-o");
         int accepted = 0;
-        for (Supplier<?> factory : List.<Supplier<?>>of(InitrdCommand::new, UkiCommand::new, MeasureSnpCommand::new)) {
+        for (Direct d : List.of(INITRD, UKI, SNP)) {
             List<String> names = new ArrayList<>();
-            for (var o : new CommandLine(factory.get()).getCommandSpec().options()) {
+            for (var o : new CommandLine(d.factory().get()).getCommandSpec().options()) {
                 names.addAll(List.of(o.names()));
             }
             for (int n = 0; n < 400; n++) {
@@ -158,12 +237,12 @@ class PlainOptionParserTest {
                         }
                     }
                 }
-                Object direct = factory.get();
-                if (PlainOptionParser.parse(direct, args).isEmpty()) {
+                DirectRunnable direct = d.factory().get();
+                if (!d.parse(direct, args)) {
                     continue;
                 }
                 accepted++;
-                Object viaPicocli = factory.get();
+                Object viaPicocli = d.factory().get();
                 try {
                     new CommandLine(viaPicocli).parseArgs(args.toArray(String[]::new));
                 } catch (CommandLine.ParameterException e) {
@@ -175,10 +254,11 @@ class PlainOptionParserTest {
         assertTrue(accepted > 100, "the random vectors exercise the accepting path (" + accepted + ")");
     }
 
-    private static <T> void assertSameAsPicocli(Supplier<T> factory, List<String> args) throws Exception {
-        T viaPicocli = factory.get();
+    private static void assertSameAsPicocli(Direct d, List<String> args) throws Exception {
+        Object viaPicocli = d.factory().get();
         new CommandLine(viaPicocli).parseArgs(args.toArray(String[]::new));
-        T direct = PlainOptionParser.parse(factory.get(), args).orElseThrow(() -> new AssertionError("declined " + args));
+        DirectRunnable direct = d.factory().get();
+        assertTrue(d.parse(direct, args), () -> "declined " + args);
         assertEquals(fields(viaPicocli), fields(direct));
     }
 
