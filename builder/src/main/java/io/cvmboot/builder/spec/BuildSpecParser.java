@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,10 +40,7 @@ public final class BuildSpecParser {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        // Booleans (optional, demo, aotCache) only as YAML true/false: a 1 or a quoted "yes" is a mistake.
-        mapper.coercionConfigFor(LogicalType.Boolean)
-                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        mapper.registerModule(new SimpleModule("strict-booleans").addDeserializer(Boolean.class, new StrictBoolean()));
     }
 
     /** The built-in default spec's bytes. */
@@ -81,6 +78,27 @@ public final class BuildSpecParser {
         }
         new Validator(name, spec).validate();
         return spec;
+    }
+
+    /**
+     * Booleans (optional, demo, aotCache) only as YAML booleans: Jackson would also take 1 or a quoted
+     * "true", which in a spec are more likely mistakes than meant.
+     */
+    private static final class StrictBoolean extends StdScalarDeserializer<Boolean> {
+        StrictBoolean() {
+            super(Boolean.class);
+        }
+
+        @Override
+        public Boolean deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            return switch (p.currentToken()) {
+                case VALUE_TRUE -> Boolean.TRUE;
+                case VALUE_FALSE -> Boolean.FALSE;
+                case VALUE_STRING -> ctxt.reportInputMismatch(this, "expected true or false, found '%s'", p.getText());
+                case START_ARRAY, START_OBJECT -> ctxt.reportInputMismatch(this, "expected true or false, found a list or mapping");
+                default -> ctxt.reportInputMismatch(this, "expected true or false, found %s", p.getText());
+            };
+        }
     }
 
     private static String location(JsonProcessingException e) {

@@ -141,6 +141,18 @@ class BuildSpecParserTest {
     }
 
     @Test
+    void moduleOptional_badValue_saysWhatIsExpectedAndFound() {
+        var e = rejects(defaultSpec().replace(VIRTIO_NET, VIRTIO_NET.replace("}", ", optional: maybe}")));
+        assertEquals("spec.yaml: field 'kernelModules[7].optional': expected true or false, found 'maybe'", e.getMessage());
+        e = rejects(defaultSpec().replace(VIRTIO_NET, VIRTIO_NET.replace("}", ", optional: 1}")));
+        assertEquals("spec.yaml: field 'kernelModules[7].optional': expected true or false, found 1", e.getMessage());
+        e = rejects(defaultSpec().replace(VIRTIO_NET, VIRTIO_NET.replace("}", ", optional: [true]}")));
+        assertEquals("spec.yaml: field 'kernelModules[7].optional': expected true or false, found a list or mapping", e.getMessage());
+        e = rejects(defaultSpec().replace("  demo: true", "  demo: \"true\""));
+        assertEquals("spec.yaml: field 'stage1.demo': expected true or false, found 'true'", e.getMessage());
+    }
+
+    @Test
     void optional_onlyOnKernelModules() {
         var e = rejects(defaultSpec().replace("busybox: {package: busybox, path: bin/busybox}",
                 "busybox: {package: busybox, path: bin/busybox, optional: true}"));
