@@ -9,7 +9,7 @@ package io.cvmboot.stage1.init;
  * <ul>
  *   <li>{@code ENODEV}: the module's init found no device. hv_vmbus answers so outside Hyper-V
  *       ({@code hv_acpi_init}: "if (!hv_is_hyperv_initialized()) return -ENODEV", drivers/hv/vmbus_drv.c).
- *       PCI NIC drivers (ena, gve, virtio_net) do not: they register and load without a device.</li>
+ *       NIC drivers on a bus (PCI: ena, gve; virtio: virtio_net) do not: they register and load without a device.</li>
  *   <li>{@code ENOENT}: a symbol the module needs is exported by no loaded module ("Unknown symbol",
  *       kernel/module/main.c, simplify_symbols). hv_netvsc answers so when hv_vmbus was skipped. It is
  *       tolerated only when an optional module listed earlier was skipped: otherwise nothing absent
