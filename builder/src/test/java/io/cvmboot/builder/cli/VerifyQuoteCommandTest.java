@@ -5,11 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cvmboot.builder.verify.AkTestCa;
 import io.cvmboot.builder.verify.VerifyFixtures;
 import io.cvmboot.builder.verify.VerifyFixtures.Run;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -113,6 +122,180 @@ class VerifyQuoteCommandTest {
         Run r = VerifyFixtures.run("verify-quote", "--attestation", attest.toString());
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("quote.signature"), r.err());
+    }
+
+    // ---- cloud-certified AKs: the real stage1 attestations above with an AK certificate added, as stage1 writes
+    // it on a vTPM with a provisioned AK template (ak.source, ak.certificate), issued by a throw-away CA.
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ecc", "rsa"})
+    void akCertificate_rightCa_verifiesAndPrintsSubjectAndIssuer(String kind) throws Exception {
+        AkTestCa ca = AkTestCa.root("Test AK CA");
+        Path attest = withAkCertificate(kind, ca.issue("test-vm AK", akKey(kind)).getEncoded());
+        Run r = VerifyFixtures.run("verify-quote", "--attestation", attest.toString(), "--nonce", fixtureNonce(),
+                "--ak-ca", pem(ca));
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("PASS ak.certificate: subject CN=test-vm AK, issuer CN=Test AK CA,O=cvmboot test"),
+                r.out());
+        assertTrue(r.out().contains("its key is the AK (ak.source nv-template 0x01C10003)"), r.out());
+        assertTrue(r.out().contains("PASS ak.certificate.chain: chains to CN=Test AK CA,O=cvmboot test"), r.out());
+        // Placed after the AK's own checks, before the quote's.
+        List<String> names = r.out().lines().map(l -> l.substring(5, Math.max(5, l.indexOf(':')))).toList();
+        assertEquals(List.of("ak.public", "ak.spki", "ak.certificate", "ak.certificate.chain", "quote.signature"),
+                names.subList(0, 5));
+    }
+
+    @Test
+    void akCertificate_foreignCa_exit3() throws Exception {
+        AkTestCa issuer = AkTestCa.root("Test AK CA");
+        AkTestCa foreign = AkTestCa.root("Test AK CA"); // same name, other key
+        Path attest = withAkCertificate("ecc", issuer.issue("test-vm AK", akKey("ecc")).getEncoded());
+        Run r = VerifyFixtures.run("verify-quote", "--attestation", attest.toString(), "--ak-ca", pem(foreign));
+        assertEquals(3, r.exitCode(), r.out());
+        assertEquals(List.of("ak.certificate.chain"), failedNames(r));
+        assertTrue(r.out().contains("PASS ak.certificate:"), "the key still matches: " + r.out());
+    }
+
+    @Test
+    void akCertificate_overAnotherKey_exit3() throws Exception {
+        AkTestCa ca = AkTestCa.root("Test AK CA");
+        Path attest = withAkCertificate("ecc", ca.issue("not this AK", AkTestCa.newEcKey().getPublic()).getEncoded());
+        Run r = VerifyFixtures.run("verify-quote", "--attestation", attest.toString(), "--ak-ca", pem(ca));
+        assertEquals(3, r.exitCode(), r.out());
+        assertEquals(List.of("ak.certificate"), failedNames(r));
+        assertTrue(r.out().contains("FAIL ak.certificate: expected a certificate over the AK that signed the quote"),
+                r.out());
+        Run withoutCa = VerifyFixtures.run("verify-quote", "--attestation", attest.toString());
+        assertEquals(3, withoutCa.exitCode(), "the key check needs no CA: " + withoutCa.out());
+    }
+
+    @Test
+    void akCertificate_rsaAkCertificateOnEccAttestation_exit3() throws Exception {
+        AkTestCa ca = AkTestCa.root("Test AK CA");
+        Path attest = withAkCertificate("ecc", ca.issue("rsa AK", akKey("rsa")).getEncoded());
+        Run r = VerifyFixtures.run("verify-quote", "--attestation", attest.toString());
+        assertEquals(List.of("ak.certificate"), failedNames(r));
+    }
+
+    @Test
+    void akCa_attestationWithoutCertificate_exit3() throws Exception {
+        Run r = VerifyFixtures.run("verify-quote", "--attestation", VerifyFixtures.file(dir, "stage1-ecc.attest"),
+                "--nonce", fixtureNonce(), "--ak-ca", pem(AkTestCa.root("Test AK CA")));
+        assertEquals(3, r.exitCode(), r.out());
+        assertEquals(List.of("ak.certificate"), failedNames(r));
+        assertTrue(r.out().contains("found none in the attestation"), r.out());
+    }
+
+    @Test
+    void akCertificate_withoutAkCa_keyCheckedAndIssuerNotVerifiedSaid() throws Exception {
+        AkTestCa ca = AkTestCa.root("Test AK CA");
+        Path attest = withAkCertificate("ecc", ca.issue("test-vm AK", akKey("ecc")).getEncoded());
+        Run r = VerifyFixtures.run("verify-quote", "--attestation", attest.toString(), "--nonce", fixtureNonce());
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("PASS ak.certificate: subject CN=test-vm AK"), r.out());
+        assertTrue(r.out().lines().noneMatch(l -> l.contains("ak.certificate.chain")), r.out());
+        assertTrue(r.err().contains("no --ak-ca"), r.err());
+    }
+
+    @Test
+    void noCertificateNoAkCa_noAkCertificateChecks() throws Exception {
+        Run r = VerifyFixtures.run("verify-quote", "--attestation", VerifyFixtures.file(dir, "stage1-ecc.attest"),
+                "--nonce", fixtureNonce());
+        assertEquals(0, r.exitCode(), r.out());
+        assertTrue(r.out().lines().noneMatch(l -> l.contains("ak.certificate")), r.out());
+        assertTrue(!r.err().contains("--ak-ca"), r.err());
+    }
+
+    @Test
+    void akCertificate_intermediateCa_needsTheIntermediateInAkCa() throws Exception {
+        AkTestCa root = AkTestCa.root("Test EK/AK CA Root");
+        AkTestCa intermediate = root.intermediate("Test EK/AK CA Intermediate");
+        Path attest = withAkCertificate("ecc", intermediate.issue("test-vm AK", akKey("ecc")).getEncoded());
+        Path bundle = dir.resolve("root-and-intermediate.pem");
+        Files.writeString(bundle, root.pem() + intermediate.pem(), StandardCharsets.US_ASCII);
+        Run ok = VerifyFixtures.run("verify-quote", "--attestation", attest.toString(), "--ak-ca", bundle.toString());
+        assertEquals(0, ok.exitCode(), ok.out());
+        assertTrue(ok.out().contains("chains to CN=Test EK/AK CA Root,O=cvmboot test"), ok.out());
+        Run rootOnly = VerifyFixtures.run("verify-quote", "--attestation", attest.toString(), "--ak-ca", pem(root));
+        assertEquals(List.of("ak.certificate.chain"), failedNames(rootOnly));
+    }
+
+    @Test
+    void akCertificate_expired_chainFails() throws Exception {
+        AkTestCa ca = AkTestCa.root("Test AK CA");
+        Instant now = Instant.now();
+        Path attest = withAkCertificate("ecc", ca.issue("old AK", akKey("ecc"), now.minus(Duration.ofDays(30)),
+                now.minus(Duration.ofDays(1))).getEncoded());
+        Run r = VerifyFixtures.run("verify-quote", "--attestation", attest.toString(), "--ak-ca", pem(ca));
+        assertEquals(List.of("ak.certificate.chain"), failedNames(r));
+    }
+
+    @Test
+    void akCertificate_json_carriesTheChecks() throws Exception {
+        AkTestCa ca = AkTestCa.root("Test AK CA");
+        Path attest = withAkCertificate("ecc", ca.issue("test-vm AK", akKey("ecc")).getEncoded());
+        Run r = VerifyFixtures.run("verify-quote", "--attestation", attest.toString(), "--ak-ca", pem(ca), "--json");
+        var doc = new ObjectMapper().readTree(r.out());
+        assertTrue(doc.get("verified").asBoolean(), r.out());
+        assertEquals("ak.certificate.chain", doc.get("checks").get(3).get("name").asText());
+    }
+
+    @Test
+    void akCertificate_notACertificate_exit2NamingTheField() throws Exception {
+        Path attest = withAkCertificate("ecc", "not DER".getBytes(StandardCharsets.US_ASCII));
+        Run r = VerifyFixtures.run("verify-quote", "--attestation", attest.toString());
+        assertEquals(2, r.exitCode(), r.out() + r.err());
+        assertTrue(r.err().contains("ak.certificate"), r.err());
+    }
+
+    @Test
+    void akCertificate_trailingBytes_exit2() throws Exception {
+        AkTestCa ca = AkTestCa.root("Test AK CA");
+        byte[] der = ca.issue("test-vm AK", akKey("ecc")).getEncoded();
+        Path attest = withAkCertificate("ecc", java.util.Arrays.copyOf(der, der.length + 4));
+        Run r = VerifyFixtures.run("verify-quote", "--attestation", attest.toString());
+        assertEquals(2, r.exitCode(), r.out() + r.err());
+        assertTrue(r.err().contains("expected exactly one DER certificate at ak.certificate"), r.err());
+    }
+
+    @Test
+    void akCa_fileWithoutCertificates_exit2() throws Exception {
+        Path empty = dir.resolve("empty.pem");
+        Files.writeString(empty, "no certificates here\n", StandardCharsets.US_ASCII);
+        Run r = VerifyFixtures.run("verify-quote", "--attestation", VerifyFixtures.file(dir, "stage1-ecc.attest"),
+                "--ak-ca", empty.toString());
+        assertEquals(2, r.exitCode(), r.out() + r.err());
+        assertTrue(r.err().contains("empty.pem"), r.err());
+    }
+
+    /** The nonce of the stage1-*.attest fixtures: stage1 --attest cvmboot-report-fixture. */
+    private static String fixtureNonce() throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest("cvmboot-report-fixture".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /** The AK of stage1-KIND.attest, from its ak.spki. */
+    private static PublicKey akKey(String kind) throws Exception {
+        byte[] spki = Base64.getDecoder().decode(new ObjectMapper().readTree(VerifyFixtures.bytes("stage1-" + kind
+                + ".attest")).get("ak").get("spki").asText());
+        return KeyFactory.getInstance(kind.equals("ecc") ? "EC" : "RSA").generatePublic(new X509EncodedKeySpec(spki));
+    }
+
+    /** stage1-KIND.attest with ak.source and ak.certificate as stage1 writes them for GCE's ECC template. */
+    private Path withAkCertificate(String kind, byte[] certificate) throws Exception {
+        ObjectNode doc = (ObjectNode) new ObjectMapper().readTree(VerifyFixtures.bytes("stage1-" + kind + ".attest"));
+        ObjectNode ak = (ObjectNode) doc.get("ak");
+        ak.put("source", "nv-template 0x01C10003");
+        ak.put("certificate", Base64.getEncoder().encodeToString(certificate));
+        Path attest = dir.resolve("certified-" + kind + ".attest");
+        Files.write(attest, new ObjectMapper().writeValueAsBytes(doc));
+        return attest;
+    }
+
+    private String pem(AkTestCa ca) throws Exception {
+        Path file = Files.createTempFile(dir, "ak-ca-", ".pem");
+        Files.writeString(file, ca.pem(), StandardCharsets.US_ASCII);
+        return file.toString();
     }
 
     private static List<String> failedNames(Run r) {

@@ -31,7 +31,7 @@ public final class TestCa {
 
     public static TestCa create(String commonName) throws Exception {
         KeyPair keys = newEcKey();
-        X500Name name = new X500Name("CN=" + commonName + ",O=cvmboot test");
+        X500Name name = new X500Name("O=cvmboot test,CN=" + commonName);
         X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.ONE, notBefore(), notAfter(), name,
                 keys.getPublic())
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
