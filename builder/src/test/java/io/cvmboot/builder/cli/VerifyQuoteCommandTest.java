@@ -5,6 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cvmboot.stage1.attest.Attestation;
+import io.cvmboot.stage1.attest.AttestationJson;
+import io.cvmboot.stage1.attest.Attestor;
+import io.cvmboot.stage1.tpm.AkTemplate;
+import io.cvmboot.stage1.tpm.CreatedKey;
+import io.cvmboot.stage1.tpm.TcpTransport;
+import io.cvmboot.stage1.tpm.Tpm;
+import io.cvmboot.stage1.tpm.TpmPublicKey;
+import io.cvmboot.builder.qemu.Swtpm;
 import io.cvmboot.builder.verify.AkTestCa;
 import io.cvmboot.builder.verify.VerifyFixtures;
 import io.cvmboot.builder.verify.VerifyFixtures.Run;
@@ -18,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -266,6 +276,74 @@ class VerifyQuoteCommandTest {
                 "--ak-ca", empty.toString());
         assertEquals(2, r.exitCode(), r.out() + r.err());
         assertTrue(r.err().contains("empty.pem"), r.err());
+    }
+
+    /**
+     * End to end: stage1's Attestor on swtpm with a GCE-style ECC AK template and certificate provisioned by
+     * tpm2-tools (platform auth), its JSON verified here with the issuing CA and refused with another.
+     */
+    @Test
+    void stage1CloudAk_endToEnd_verifiesWithItsCaOnly() throws Exception {
+        Assumptions.assumeTrue(Swtpm.available(), "swtpm not on PATH (Debian: apt-get install swtpm)");
+        Assumptions.assumeTrue(onPath("tpm2_nvdefine") && onPath("tpm2_nvwrite"),
+                "tpm2-tools not on PATH (Debian: apt-get install tpm2-tools)");
+        // TPMT_PUBLIC: ECC, SHA-256, restricted signing (0x00050072), no policy, symmetric NULL, ECDSA/SHA-256,
+        // P-256, KDF NULL, unique x = 32 bytes of 0x42 (so the key differs from stage1's own), y empty.
+        byte[] template = java.util.HexFormat.of().parseHex("0023000b00050072" + "0000"
+                + "0010" + "0018000b" + "0003" + "0010" + "0020" + "42".repeat(32) + "0000");
+        AkTestCa ca = AkTestCa.root("Test EK/AK CA");
+        byte[] challenge = "end-to-end".getBytes(StandardCharsets.US_ASCII);
+        byte[] nonce = java.security.MessageDigest.getInstance("SHA-256").digest(challenge);
+        Path attest = dir.resolve("cloud.attest");
+        try (Swtpm swtpm = Swtpm.startTcp(dir.resolve("tpm"))) {
+            nvWrite(swtpm, 0x01C10003, template, template.length);
+            PublicKey akKey;
+            try (Tpm tpm = new Tpm(TcpTransport.connect("127.0.0.1", swtpm.port()))) {
+                // A primary key is a function of template and seed: create it once to learn what to certify.
+                CreatedKey probe = tpm.createPrimary(Tpm.TPM_RH_ENDORSEMENT, template);
+                tpm.flush(probe.handle());
+                akKey = TpmPublicKey.toJca(probe.publicArea());
+            }
+            byte[] cert = ca.issue("end-to-end AK", akKey).getEncoded();
+            nvWrite(swtpm, 0x01C10002, cert, cert.length + 200);
+            try (Tpm tpm = new Tpm(TcpTransport.connect("127.0.0.1", swtpm.port()))) {
+                Attestation a = new Attestor(tpm, io.cvmboot.stage1.Log.NONE).attest(nonce, AkTemplate.ECC_P256,
+                        tpm.allocatedBanks(), null, null, null);
+                Files.write(attest, AttestationJson.toJson(a));
+            }
+        }
+        String hexNonce = java.util.HexFormat.of().formatHex(nonce);
+        Run ok = VerifyFixtures.run("verify-quote", "--attestation", attest.toString(), "--nonce", hexNonce,
+                "--ak-ca", pem(ca));
+        assertEquals(0, ok.exitCode(), ok.out() + ok.err());
+        assertTrue(ok.out().contains("PASS ak.certificate: subject CN=end-to-end AK"), ok.out());
+        assertTrue(ok.out().contains("(ak.source nv-template 0x01C10003)"), ok.out());
+        Run foreign = VerifyFixtures.run("verify-quote", "--attestation", attest.toString(), "--nonce", hexNonce,
+                "--ak-ca", pem(AkTestCa.root("Test EK/AK CA")));
+        assertEquals(3, foreign.exitCode(), foreign.out());
+        assertEquals(List.of("ak.certificate.chain"), failedNames(foreign));
+    }
+
+    private void nvWrite(Swtpm swtpm, int index, byte[] data, int size) throws Exception {
+        String handle = String.format(java.util.Locale.ROOT, "0x%08X", index);
+        Path file = Files.createTempFile(dir, "nv-", ".bin");
+        Files.write(file, java.util.Arrays.copyOf(data, size));
+        tpm2(swtpm, "tpm2_nvdefine", handle, "-C", "p", "-s", Integer.toString(size),
+                "-a", "ppwrite|ppread|ownerread|authread|no_da|platformcreate");
+        tpm2(swtpm, "tpm2_nvwrite", handle, "-C", "p", "-i", file.toString());
+    }
+
+    private void tpm2(Swtpm swtpm, String... command) throws Exception {
+        Path log = Files.createTempFile(dir, "tpm2-", ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("TPM2TOOLS_TCTI", "swtpm:host=127.0.0.1,port=" + swtpm.port());
+        Process p = pb.start();
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + Files.readString(log));
+    }
+
+    private static boolean onPath(String tool) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, tool)));
     }
 
     /** The nonce of the stage1-*.attest fixtures: stage1 --attest cvmboot-report-fixture. */
