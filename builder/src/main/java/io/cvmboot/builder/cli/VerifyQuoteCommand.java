@@ -1,14 +1,11 @@
 package io.cvmboot.builder.cli;
 
-import io.cvmboot.builder.verify.AkCertificateChecks;
 import io.cvmboot.builder.verify.CheckPrinter;
 import io.cvmboot.builder.verify.ExpectedMeasurementFile;
 import io.cvmboot.builder.verify.Stage1Attestation;
 import io.cvmboot.builder.verify.Stage1AttestationFile;
-import io.cvmboot.measure.quote.QuoteEvidence;
+import io.cvmboot.builder.verify.Stage1AttestationVerifier;
 import io.cvmboot.measure.quote.QuoteExpectations;
-import io.cvmboot.measure.quote.QuoteVerifier;
-import io.cvmboot.measure.report.Check;
 import io.cvmboot.measure.report.VerificationResult;
 import io.cvmboot.measure.report.X509Certificates;
 import io.cvmboot.measure.tpm.PcrValues;
@@ -16,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -67,9 +65,8 @@ public final class VerifyQuoteCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         Stage1Attestation file = Stage1AttestationFile.read(attestation.toString(), Files.readAllBytes(attestation));
-        QuoteEvidence evidence = file.evidence();
         if (eventlog != null) {
-            evidence = evidence.withEventLog(Files.readAllBytes(eventlog));
+            file = file.withEventLog(Files.readAllBytes(eventlog));
         }
         PcrValues predicted = new PcrValues(Map.of());
         if (expected != null) {
@@ -96,11 +93,9 @@ public final class VerifyQuoteCommand implements Callable<Integer> {
             err.println("builder verify-quote: no --ak-ca: the AK certificate is checked against the AK but its issuer "
                     + "is not verified");
         }
-        VerificationResult result = QuoteVerifier.verify(evidence, new QuoteExpectations(wanted, predicted));
         // The CLI's clock: the library takes the validation time as a value.
-        List<Check> akChecks = AkCertificateChecks.verify(file, trusted, "--ak-ca " + akCa,
-                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-        result = AkCertificateChecks.insert(result, akChecks);
+        VerificationResult result = Stage1AttestationVerifier.verify(file, new QuoteExpectations(wanted, predicted),
+                trusted, "--ak-ca " + akCa, Instant.now().truncatedTo(ChronoUnit.SECONDS));
         if (json) {
             CheckPrinter.json(result, out);
         } else {

@@ -20,4 +20,9 @@ public record Stage1Attestation(QuoteEvidence evidence, Optional<String> akSourc
         Objects.requireNonNull(akSource, "akSource");
         Objects.requireNonNull(akCertificate, "akCertificate");
     }
+
+    /** The same attestation with {@code log} as its event log (a log given separately replaces the embedded one). */
+    public Stage1Attestation withEventLog(byte[] log) {
+        return new Stage1Attestation(evidence.withEventLog(log), akSource, akCertificate);
+    }
 }
