@@ -1,12 +1,12 @@
 package io.cvmboot.builder.verify;
 
 import io.cvmboot.measure.MeasureException;
+import io.cvmboot.measure.quote.PublicKeys;
 import io.cvmboot.measure.quote.TpmtPublic;
 import io.cvmboot.measure.report.Check;
 import io.cvmboot.measure.report.VerificationResult;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.cert.CertPathBuilder;
@@ -18,9 +18,6 @@ import java.security.cert.PKIXCertPathBuilderResult;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
-import java.security.spec.ECParameterSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -92,10 +89,10 @@ public final class AkCertificateChecks {
     private static Check keyCheck(X509Certificate cert, PublicKey ak, String source) {
         String who = "subject " + cert.getSubjectX500Principal().getName() + ", issuer "
                 + cert.getIssuerX500Principal().getName();
-        if (!sameKey(cert.getPublicKey(), ak)) {
+        if (!PublicKeys.sameKey(cert.getPublicKey(), ak)) {
             return Check.mismatch("ak.certificate", "a certificate over the AK that signed the quote (SHA-256 of its "
-                    + "SubjectPublicKeyInfo " + fingerprint(ak) + ")", "a certificate over another key "
-                    + fingerprint(cert.getPublicKey()) + " (" + who + ")");
+                    + "SubjectPublicKeyInfo " + PublicKeys.fingerprint(ak) + ")", "a certificate over another key "
+                    + PublicKeys.fingerprint(cert.getPublicKey()) + " (" + who + ")");
         }
         return Check.passed("ak.certificate", who + ", serial 0x" + cert.getSerialNumber().toString(16)
                 + ", valid " + cert.getNotBefore().toInstant() + " to " + cert.getNotAfter().toInstant()
@@ -151,30 +148,6 @@ public final class AkCertificateChecks {
             return true;
         } catch (GeneralSecurityException e) {
             return false;
-        }
-    }
-
-    /** Key equality by value, not by encoding: EC point and curve, or RSA modulus and exponent. */
-    static boolean sameKey(PublicKey a, PublicKey b) {
-        if (a instanceof ECPublicKey x && b instanceof ECPublicKey y) {
-            return x.getW().equals(y.getW()) && sameCurve(x.getParams(), y.getParams());
-        }
-        if (a instanceof RSAPublicKey x && b instanceof RSAPublicKey y) {
-            return x.getModulus().equals(y.getModulus()) && x.getPublicExponent().equals(y.getPublicExponent());
-        }
-        return false;
-    }
-
-    private static boolean sameCurve(ECParameterSpec p, ECParameterSpec q) {
-        return p.getCurve().equals(q.getCurve()) && p.getGenerator().equals(q.getGenerator())
-                && p.getOrder().equals(q.getOrder()) && p.getCofactor() == q.getCofactor();
-    }
-
-    private static String fingerprint(PublicKey key) {
-        try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 }

@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cvmboot.measure.report.Check;
 import io.cvmboot.measure.report.VerificationResult;
 import java.security.KeyFactory;
-import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECPublicKeySpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -46,17 +43,6 @@ class AkCertificateChecksTest {
         List<Check> later = AkCertificateChecks.verify(a, Optional.of(List.of(ca.certificate())), "ca",
                 NOW.plusSeconds(400L * 24 * 3600));
         assertTrue(later.get(1).isFailed(), later.toString());
-    }
-
-    @Test
-    void sameKey_byValueNotByObject() throws Exception {
-        ECPublicKey ak = (ECPublicKey) akKey();
-        PublicKey copy = KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(ak.getW(), ak.getParams()));
-        assertTrue(AkCertificateChecks.sameKey(ak, copy));
-        assertFalse(AkCertificateChecks.sameKey(ak, AkTestCa.newEcKey().getPublic()));
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        assertFalse(AkCertificateChecks.sameKey(ak, rsa.generateKeyPair().getPublic()), "other key type");
     }
 
     @Test

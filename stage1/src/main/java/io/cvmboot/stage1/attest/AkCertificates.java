@@ -1,17 +1,12 @@
 package io.cvmboot.stage1.attest;
 
+import io.cvmboot.measure.quote.PublicKeys;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
-import java.security.spec.ECParameterSpec;
-import java.util.HexFormat;
 
 /**
  * Checks that the AK certificate a cloud provisioned is over the key stage1 created from the
@@ -35,36 +30,12 @@ final class AkCertificates {
             throw new IOException(indices.certificateName() + ": expected a DER X.509 certificate, found "
                     + der.length + " bytes that do not parse as one: " + e.getMessage(), e);
         }
-        if (!sameKey(cert.getPublicKey(), ak)) {
+        if (!PublicKeys.sameKey(cert.getPublicKey(), ak)) {
             throw new IOException(indices.certificateName() + " (subject " + cert.getSubjectX500Principal().getName()
                     + ") certifies another key than the AK created from the " + indices.templateName()
-                    + ": expected the AK's key SHA-256(SPKI) " + fingerprint(ak) + ", found "
-                    + fingerprint(cert.getPublicKey()) + "; refusing to attest with a certificate that is not the AK's");
+                    + ": expected the AK's key SHA-256(SPKI) " + PublicKeys.fingerprint(ak) + ", found "
+                    + PublicKeys.fingerprint(cert.getPublicKey()) + "; refusing to attest with a certificate that is not the AK's");
         }
         return cert;
-    }
-
-    /** Key equality by value, not by encoding: EC point and curve, or RSA modulus and exponent. */
-    static boolean sameKey(PublicKey a, PublicKey b) {
-        if (a instanceof ECPublicKey x && b instanceof ECPublicKey y) {
-            return x.getW().equals(y.getW()) && sameCurve(x.getParams(), y.getParams());
-        }
-        if (a instanceof RSAPublicKey x && b instanceof RSAPublicKey y) {
-            return x.getModulus().equals(y.getModulus()) && x.getPublicExponent().equals(y.getPublicExponent());
-        }
-        return false;
-    }
-
-    private static boolean sameCurve(ECParameterSpec p, ECParameterSpec q) {
-        return p.getCurve().equals(q.getCurve()) && p.getGenerator().equals(q.getGenerator())
-                && p.getOrder().equals(q.getOrder()) && p.getCofactor() == q.getCofactor();
-    }
-
-    static String fingerprint(PublicKey key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }
