@@ -32,8 +32,20 @@ public final class AotTraining {
     private AotTraining() {}
 
     public static void main(String[] args) throws IOException {
+        List<String> failed = train(args.length > 0 ? Path.of(args[0]) : null);
+        failed.forEach(f -> System.err.println("aot training: " + f));
+        System.exit(failed.isEmpty() ? 0 : 1);
+    }
+
+    /**
+     * Runs the training commands in this JVM.
+     *
+     * @param snpFirmware an AmdSev firmware for {@code measure snp}, or null to leave it out
+     * @return one line per command that failed: its arguments, exit code and error output
+     */
+    static List<String> train(Path snpFirmware) throws IOException {
         Path dir = Files.createTempDirectory("cvmboot-aot-training");
-        int failures = 0;
+        List<String> failed = new java.util.ArrayList<>();
         try {
             Path big = Files.createDirectories(dir.resolve("big/usr/share/training"));
             Path small = Files.createDirectories(dir.resolve("small/usr/share/training"));
@@ -50,24 +62,23 @@ public final class AotTraining {
                 runs.add(List.of("initrd", "--tree", tree, "--compress", codec, "-o", dir.resolve("initrd." + codec).toString()));
             }
             runs.add(List.of("initrd", "ls", dir.resolve("initrd.zstd").toString()));
-            if (args.length > 0) {
+            if (snpFirmware != null) {
                 // Any bytes serve as kernel and initrd: the big initrd stands in for both.
                 String stand = dir.resolve("initrd.none").toString();
-                runs.add(List.of("measure", "snp", "--mode", "snp", "--vcpus", "2", "--vcpu-type", "EPYC-v4", "--ovmf", args[0],
-                        "--kernel", stand, "--initrd", stand, "--append", "console=ttyS0"));
+                runs.add(List.of("measure", "snp", "--mode", "snp", "--vcpus", "2", "--vcpu-type", "EPYC-v4", "--ovmf",
+                        snpFirmware.toString(), "--kernel", stand, "--initrd", stand, "--append", "console=ttyS0"));
             }
             for (List<String> run : runs) {
                 StringWriter err = new StringWriter();
                 int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), run.toArray(String[]::new));
                 if (code != 0) {
-                    System.err.println("aot training: " + String.join(" ", run) + " exited " + code + ": " + err);
-                    failures++;
+                    failed.add(String.join(" ", run) + " exited " + code + ": " + err.toString().strip());
                 }
             }
         } finally {
             FileTrees.deleteQuietly(dir);
         }
-        System.exit(failures == 0 ? 0 : 1);
+        return failed;
     }
 
     /** Text-like content, different per file, compressible as real files are. */
