@@ -58,6 +58,19 @@ public record EfiGuid(String text) {
         }
     }
 
+    // equals and hashCode are written out: a record's generated ones link through an
+    // invokedynamic bootstrap (ObjectMethods) whose method handles the AOT cache does not keep, and
+    // spinning them costs a cold `measure snp` about 15 ms on the first footer-table lookup.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EfiGuid other && text.equals(other.text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
+    }
+
     @Override
     public String toString() {
         return text;
