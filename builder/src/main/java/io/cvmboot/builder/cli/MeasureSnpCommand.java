@@ -240,9 +240,8 @@ public final class MeasureSnpCommand implements DirectRunnable {
         // The kernel and initrd SHA-256 are independent of the firmware pages: start them first so
         // that they run on the second core while this thread reads and hashes the firmware.
         FileHashes kernelFiles = kernel == null || guestMode == GuestMode.SNP_OVMF_HASH ? null : FileHashes.start(kernel, initrd);
-        byte[] firmwareBytes = Files.readAllBytes(ovmf);
-        inputs.put("ovmf", fileInfo(ovmf, firmwareBytes.length, json ? sha256(firmwareBytes) : null));
-        OvmfImage firmware = OvmfImage.parse(ovmf.toString(), firmwareBytes);
+        OvmfImage firmware = OvmfImage.read(ovmf);
+        inputs.put("ovmf", fileInfo(ovmf, firmware.length(), json ? firmware.sha256().hex() : null));
 
         LaunchInput.Builder b = LaunchInput.builder(guestMode, firmware);
         Digest firmwareDigest = null;

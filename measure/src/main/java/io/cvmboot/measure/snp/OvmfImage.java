@@ -1,6 +1,10 @@
 package io.cvmboot.measure.snp;
 
+import io.cvmboot.measure.Digest;
 import io.cvmboot.measure.MeasureException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,6 +41,27 @@ public final class OvmfImage {
      * every error message. The array is copied.
      */
     public static OvmfImage parse(String source, byte[] bytes, long endGpa) throws MeasureException {
+        checkSize(source, bytes, endGpa);
+        return parseOwned(source, bytes.clone(), endGpa);
+    }
+
+    /**
+     * Reads and parses the {@code -bios} ROM in {@code file}, ending at 4 GiB. The image keeps the
+     * array it read: no copy of a 4 MiB firmware on the CLI's start-up path.
+     */
+    public static OvmfImage read(Path file) throws IOException, MeasureException {
+        byte[] bytes = Files.readAllBytes(file);
+        checkSize(file.toString(), bytes, FOUR_GIB);
+        return parseOwned(file.toString(), bytes, FOUR_GIB);
+    }
+
+    private static OvmfImage parseOwned(String source, byte[] bytes, long endGpa) throws MeasureException {
+        OvmfFooterTable table = OvmfFooterTable.parse(source, bytes);
+        List<SevMetadataSection> sections = SevMetadata.parse(source, bytes, table);
+        return new OvmfImage(source, bytes, endGpa - bytes.length, table, sections);
+    }
+
+    private static void checkSize(String source, byte[] bytes, long endGpa) throws MeasureException {
         if (bytes.length == 0) {
             throw new MeasureException(source + ": the firmware image is empty");
         }
@@ -45,14 +70,9 @@ public final class OvmfImage {
             throw new MeasureException(source + ": the firmware image must be a multiple of 4096 bytes, found "
                     + bytes.length + " bytes (" + (bytes.length % PAGE_SIZE) + " over)");
         }
-        long gpa = endGpa - bytes.length;
-        if (gpa < 0) {
+        if (endGpa - bytes.length < 0) {
             throw new MeasureException(source + ": " + bytes.length + " bytes do not fit below 0x" + Long.toHexString(endGpa));
         }
-        byte[] copy = bytes.clone();
-        OvmfFooterTable table = OvmfFooterTable.parse(source, copy);
-        List<SevMetadataSection> sections = SevMetadata.parse(source, copy, table);
-        return new OvmfImage(source, copy, gpa, table, sections);
     }
 
     public String source() {
@@ -66,6 +86,11 @@ public final class OvmfImage {
 
     public int length() {
         return bytes.length;
+    }
+
+    /** SHA-256 of the image bytes, for reports that name the measured file. */
+    public Digest sha256() {
+        return Digest.compute(Digest.HashAlgorithm.SHA256, bytes);
     }
 
     /** Package access without a copy: the digest calculation reads pages in place. */

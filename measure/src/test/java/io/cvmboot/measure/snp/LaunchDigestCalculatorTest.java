@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cvmboot.measure.Digest;
 import io.cvmboot.measure.Digest.HashAlgorithm;
 import io.cvmboot.measure.MeasureException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad inputs (each a named variant of a good fixture) and the intermediate values. Good digests
@@ -33,6 +37,26 @@ class LaunchDigestCalculatorTest {
     private static int metadataOffset() throws MeasureException {
         OvmfFooterTable t = OvmfFooterTable.parse("fw", AMDSEV);
         return (int) (AMDSEV.length - t.u32("fw", OvmfFooterTable.OVMF_SEV_METADATA).orElseThrow());
+    }
+
+    @Test
+    void readFirmware_equalsParsedBytes_andKeepsItsHash(@TempDir Path dir) throws IOException, MeasureException {
+        Path file = Files.write(dir.resolve("OVMF.fd"), AMDSEV);
+        OvmfImage read = OvmfImage.read(file);
+        OvmfImage parsed = OvmfImage.parse("fw.fd", AMDSEV);
+        assertEquals(parsed.gpa(), read.gpa());
+        assertEquals(parsed.sections(), read.sections());
+        assertEquals(file.toString(), read.source());
+        assertEquals(Digest.compute(HashAlgorithm.SHA256, AMDSEV), read.sha256());
+        Digest fromRead = LaunchDigestCalculator.firmwareDigest(read);
+        assertEquals(LaunchDigestCalculator.firmwareDigest(parsed), fromRead);
+    }
+
+    @Test
+    void readFirmware_namesTheFileInErrors(@TempDir Path dir) throws IOException {
+        Path file = Files.write(dir.resolve("short.fd"), Arrays.copyOf(AMDSEV, 4097));
+        String m = assertThrows(MeasureException.class, () -> OvmfImage.read(file)).getMessage();
+        assertEquals(file + ": the firmware image must be a multiple of 4096 bytes, found 4097 bytes (1 over)", m);
     }
 
     @Test
