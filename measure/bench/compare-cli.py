@@ -7,9 +7,9 @@ usage: compare-cli.py REF_CHECKOUT [RUNS]
   RUNS          timed runs per variant (default 10), interleaved to share the machine's noise
 env:  CVMBOOT_TEST_KERNEL_DIR (default ~/.cache/cvmboot/test-kernel, from ci/fetch-test-kernel.sh).
 
-Ours are timed as users run them, launcher scripts included: bin/builder measure snp (which execs
-bin/sev-snp-measure, so it adds one bash start) and bin/sev-snp-measure (the drop-in: slim class
-path, its own AOT cache, bin/lib/jit-flags.bash). Each is run once untimed first, so that it builds
+Ours are timed as users run them, launcher scripts included: bin/builder measure snp and
+bin/sev-snp-measure (the drop-in), which both launch through bin/lib/measure-snp.bash: slim class
+path, its own AOT cache, bin/lib/jit-flags.bash. Each is run once untimed first, so that it builds
 its AOT cache.
 
 Inputs: 4 vCPUs EPYC-v4, kernel hashes with the pinned Debian kernel, initrd-small.cpio, a cmdline,
