@@ -9,8 +9,9 @@ import java.util.Optional;
  * A decoded stage1 attestation file: the quote evidence, and what it says about the AK's origin.
  *
  * @param evidence the quote, PCRs, AK and event log
- * @param akSource {@code ak.source}: {@code cvmboot} (stage1's own template) or {@code nv-template
- *     0x........} (a cloud's); absent in files written before the field existed
+ * @param akSource {@code ak.source}: {@code cvmboot} (stage1's own template), {@code nv-template
+ *     0x........} or {@code persistent 0x........} (a cloud's); absent in files written before the
+ *     field existed
  * @param akCertificate {@code ak.certificate}: the cloud's certificate over the AK, when stage1 found one
  */
 public record Stage1Attestation(QuoteEvidence evidence, Optional<String> akSource,

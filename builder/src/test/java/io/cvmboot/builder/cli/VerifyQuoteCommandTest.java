@@ -324,6 +324,45 @@ class VerifyQuoteCommandTest {
         assertEquals(List.of("ak.certificate.chain"), failedNames(foreign));
     }
 
+    /**
+     * End to end as on Azure: an RSA AK persisted at 0x81000003 and its certificate at NV 0x01C101D0,
+     * both provisioned by tpm2-tools (owner auth for evictcontrol, platform auth for NV); stage1's
+     * Attestor quotes with the persisted key and verify-quote accepts it with the issuing CA.
+     */
+    @Test
+    void stage1AzurePersistentAk_endToEnd_verifiesWithItsCa() throws Exception {
+        Assumptions.assumeTrue(Swtpm.available(), "swtpm not on PATH (Debian: apt-get install swtpm)");
+        Assumptions.assumeTrue(onPath("tpm2_evictcontrol") && onPath("tpm2_nvwrite"),
+                "tpm2-tools not on PATH (Debian: apt-get install tpm2-tools)");
+        AkTestCa ca = AkTestCa.root("Test vTPM CA");
+        byte[] nonce = java.security.MessageDigest.getInstance("SHA-256")
+                .digest("azure end-to-end".getBytes(StandardCharsets.US_ASCII));
+        Path attest = dir.resolve("azure.attest");
+        try (Swtpm swtpm = Swtpm.startTcp(dir.resolve("tpm"))) {
+            Path ctx = dir.resolve("ak.ctx");
+            tpm2(swtpm, "tpm2_createprimary", "-C", "e", "-g", "sha256", "-G", "rsa2048:rsassa-sha256:null",
+                    "-a", "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign", "-c", ctx.toString());
+            tpm2(swtpm, "tpm2_evictcontrol", "-C", "o", "-c", ctx.toString(), "0x81000003");
+            tpm2(swtpm, "tpm2_flushcontext", "-t");
+            PublicKey akKey;
+            try (Tpm tpm = new Tpm(TcpTransport.connect("127.0.0.1", swtpm.port()))) {
+                akKey = TpmPublicKey.toJca(tpm.readPublic(0x81000003).publicArea());
+            }
+            byte[] cert = ca.issue("azure AK", akKey).getEncoded();
+            nvWrite(swtpm, 0x01C101D0, cert, cert.length + 100);
+            try (Tpm tpm = new Tpm(TcpTransport.connect("127.0.0.1", swtpm.port()))) {
+                Attestation a = new Attestor(tpm, io.cvmboot.stage1.Log.NONE).attest(nonce, AkTemplate.ECC_P256,
+                        tpm.allocatedBanks(), null, null, null);
+                Files.write(attest, AttestationJson.toJson(a));
+            }
+        }
+        Run ok = VerifyFixtures.run("verify-quote", "--attestation", attest.toString(), "--nonce",
+                java.util.HexFormat.of().formatHex(nonce), "--ak-ca", pem(ca));
+        assertEquals(0, ok.exitCode(), ok.out() + ok.err());
+        assertTrue(ok.out().contains("PASS ak.certificate: subject CN=azure AK"), ok.out());
+        assertTrue(ok.out().contains("(ak.source persistent 0x81000003)"), ok.out());
+    }
+
     private void nvWrite(Swtpm swtpm, int index, byte[] data, int size) throws Exception {
         String handle = String.format(java.util.Locale.ROOT, "0x%08X", index);
         Path file = Files.createTempFile(dir, "nv-", ".bin");

@@ -4,14 +4,17 @@ import io.cvmboot.stage1.tpm.CreatedKey;
 import java.util.Objects;
 
 /**
- * The AK stage1 quotes with: the loaded key (flush it), where its template came from, and the
- * cloud's certificate over it when one was provisioned.
+ * The AK stage1 quotes with: the key, where it came from, the cloud's certificate over it when one
+ * was provisioned, and whether stage1 loaded it (and so must flush it) or found it persisted.
  *
- * @param key the transient key
- * @param source {@value #OWN_SOURCE} or {@code nv-template 0x........} (the attestation's {@code ak.source})
+ * @param key the key and its handle
+ * @param source {@value #OWN_SOURCE}, {@code nv-template 0x........} or {@code persistent 0x........}
+ *     (the attestation's {@code ak.source})
  * @param certificate the DER AK certificate, checked to be over this key, or null
+ * @param loaded true for a transient key stage1 created (flush it after use); false for a cloud's
+ *     persistent AK, which stays for the next boot
  */
-public record AttestationKey(CreatedKey key, String source, byte[] certificate) {
+public record AttestationKey(CreatedKey key, String source, byte[] certificate, boolean loaded) {
     /** {@code ak.source} of the AK from stage1's own template ({@link io.cvmboot.stage1.tpm.AkTemplate}). */
     public static final String OWN_SOURCE = "cvmboot";
 

@@ -1,6 +1,7 @@
 package io.cvmboot.stage1.attest;
 
 import io.cvmboot.stage1.Log;
+import io.cvmboot.stage1.tpm.AkPublicArea;
 import io.cvmboot.stage1.tpm.AkTemplate;
 import io.cvmboot.stage1.tpm.CreatedKey;
 import io.cvmboot.stage1.tpm.NvAkTemplate;
@@ -12,14 +13,15 @@ import java.security.cert.X509Certificate;
 import java.util.Optional;
 
 /**
- * Creates the attestation key: from the first cloud AK template present in NV
- * ({@link CloudAkIndices#IN_PREFERENCE}), whose certificate is then checked to be over the created
- * key, or, when no cloud template exists, from stage1's own {@link AkTemplate}.
+ * Finds or creates the attestation key, in this order: from the first cloud AK template present in
+ * NV ({@link CloudAkIndices#IN_PREFERENCE}, GCE); the cloud's persistent AK
+ * ({@link PersistentCloudAk#AZURE}); else from stage1's own {@link AkTemplate}. A cloud AK's
+ * certificate, when provisioned, is checked to be over that key.
  *
- * <p>A cloud template that is present but unusable (not a restricted signing key, unparsable,
- * refused by TPM2_CreatePrimary) or a certificate that is not the AK's is an error naming the
- * index, never a fallback to the next template or to stage1's own: the attestation would then
- * claim a certified AK, or a verifier would mistake an uncertified one for it.
+ * <p>A cloud AK that is present but unusable (not a restricted signing key, unparsable, refused by
+ * TPM2_CreatePrimary) or a certificate that is not the AK's is an error naming the index or handle,
+ * never a fallback to the next source or to stage1's own: the attestation would then claim a
+ * certified AK, or a verifier would mistake an uncertified one for it.
  */
 final class AttestationKeys {
     private final Tpm tpm;
@@ -39,22 +41,29 @@ final class AttestationKeys {
                 return fromCloudTemplate(indices, template.get());
             }
         }
-        return new AttestationKey(tpm.createAttestationKey(own), AttestationKey.OWN_SOURCE, null);
+        if (tpm.hasPersistentObject(PersistentCloudAk.AZURE.handle())) {
+            return fromPersistent(PersistentCloudAk.AZURE);
+        }
+        return new AttestationKey(tpm.createAttestationKey(own), AttestationKey.OWN_SOURCE, null, true);
+    }
+
+    private AttestationKey fromPersistent(PersistentCloudAk cloud) throws IOException {
+        CreatedKey key = tpm.readPublic(cloud.handle());
+        byte[] publicArea = key.publicArea();
+        int length = AkPublicArea.check(cloud.keyName(), publicArea);
+        if (length != publicArea.length) {
+            throw new IOException(cloud.keyName() + ": TPM2_ReadPublic returned " + publicArea.length
+                    + " bytes of public area, of which the TPMT_PUBLIC takes " + length);
+        }
+        byte[] certificate = readCertificate(cloud.certificateIndex(), cloud.certificateName());
+        logCertificate(cloud.keyName(), cloud.certificateName(), "the " + cloud.keyName(), certificate, key);
+        return new AttestationKey(key, cloud.source(), certificate, false);
     }
 
     private AttestationKey fromCloudTemplate(CloudAkIndices indices, byte[] nvData) throws IOException {
         NvAkTemplate template = NvAkTemplate.parse(indices.templateIndex(), nvData);
         // Read and trim the certificate before creating the key, so a broken index leaves nothing loaded.
-        byte[] certificate = null;
-        Optional<byte[]> certData = nv.readIfPresent(indices.certificateIndex());
-        if (certData.isPresent()) {
-            byte[] data = certData.get();
-            certificate = Attestor.trimDer(data);
-            if (certificate == null) {
-                throw new IOException(indices.certificateName() + ": expected a DER certificate (a SEQUENCE whose "
-                        + "length fits the " + data.length + "-byte index), found data that is not one");
-            }
-        }
+        byte[] certificate = readCertificate(indices.certificateIndex(), indices.certificateName());
         CreatedKey key;
         try {
             key = tpm.createPrimary(Tpm.TPM_RH_ENDORSEMENT, template.publicArea());
@@ -63,22 +72,44 @@ final class AttestationKeys {
                     + "the template: " + e.getMessage(), e);
         }
         try {
-            if (certificate == null) {
-                // Without a certificate the AK is as uncertified as stage1's own; ak.source says where it came
-                // from and no ak.certificate is written, so a verifier asking for one refuses it.
-                log.line(indices.templateName() + " used; " + indices.certificateName() + " is absent: no AK certificate");
-            } else {
-                X509Certificate cert = AkCertificates.requireKeyOf(indices, certificate,
-                        TpmPublicKey.toJca(key.publicArea()));
-                log.line(indices.templateName() + " used; " + indices.certificateName() + " matches the AK (subject "
-                        + cert.getSubjectX500Principal().getName() + ", issuer "
-                        + cert.getIssuerX500Principal().getName() + ")");
-            }
+            logCertificate(indices.templateName(), indices.certificateName(),
+                    "the AK created from the " + indices.templateName(), certificate, key);
         } catch (IOException | RuntimeException e) {
             flushAfterFailure(key, e);
             throw e;
         }
-        return new AttestationKey(key, indices.source(), certificate);
+        return new AttestationKey(key, indices.source(), certificate, true);
+    }
+
+    /** The DER certificate at {@code index}, trimmed to its length; null when the index is absent. */
+    private byte[] readCertificate(int index, String certificateName) throws IOException {
+        Optional<byte[]> certData = nv.readIfPresent(index);
+        if (certData.isEmpty()) {
+            return null;
+        }
+        byte[] data = certData.get();
+        byte[] certificate = Attestor.trimDer(data);
+        if (certificate == null) {
+            throw new IOException(certificateName + ": expected a DER certificate (a SEQUENCE whose "
+                    + "length fits the " + data.length + "-byte index), found data that is not one");
+        }
+        return certificate;
+    }
+
+    /** Checks that {@code certificate} (when present) certifies {@code key}, and logs which AK is used. */
+    private void logCertificate(String keyName, String certificateName, String akName, byte[] certificate,
+            CreatedKey key) throws IOException {
+        if (certificate == null) {
+            // Without a certificate the AK is as uncertified as stage1's own; ak.source says where it came
+            // from and no ak.certificate is written, so a verifier asking for one refuses it.
+            log.line(keyName + " used; " + certificateName + " is absent: no AK certificate");
+            return;
+        }
+        X509Certificate cert = AkCertificates.requireKeyOf(certificateName, akName, certificate,
+                TpmPublicKey.toJca(key.publicArea()));
+        log.line(keyName + " used; " + certificateName + " matches the AK (subject "
+                + cert.getSubjectX500Principal().getName() + ", issuer "
+                + cert.getIssuerX500Principal().getName() + ")");
     }
 
     private void flushAfterFailure(CreatedKey key, Exception cause) {

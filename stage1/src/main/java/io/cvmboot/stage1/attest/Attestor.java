@@ -21,9 +21,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Makes an attestation: creates the AK (from a cloud's NV template when one is provisioned, see
+ * Makes an attestation: finds or creates the AK (a cloud's when one is provisioned, see
  * {@link AttestationKeys}), quotes PCRs 0-15 of the SHA-256 bank with the given nonce, reads every
- * allocated bank, collects EK certificates, and flushes the AK on every path.
+ * allocated bank, collects EK certificates, and flushes an AK it created on every path.
  */
 public final class Attestor {
     /**
@@ -61,7 +61,9 @@ public final class Attestor {
         try {
             quote = tpm.quote(key.handle(), nonce, quoteBank, QUOTED_PCRS);
         } finally {
-            tpm.flush(key.handle());
+            if (ak.loaded()) {
+                tpm.flush(key.handle()); // a cloud's persistent AK stays for the next boot
+            }
         }
         Map<HashAlgorithm, SortedMap<Integer, Digest>> pcrs = new EnumMap<>(HashAlgorithm.class);
         for (PcrBank bank : banks) {

@@ -10,20 +10,13 @@ import java.util.Locale;
  * DecodePublic, i.e. without a TPM2B size) that TPM2_CreatePrimary in the endorsement hierarchy
  * turns into the key the cloud certified.
  *
- * <p>Only templates stage1 and the verifier can use are accepted: a restricted signing key (so the
- * TPM signs only what it generated), ECC NIST P-256 with ECDSA/SHA-256 or RSA-2048 with
- * RSASSA/SHA-256. Anything else is an error naming the index: falling back to stage1's own AK would
- * let a verifier believe an uncertified AK is the certified one.
+ * <p>Only templates that {@link AkPublicArea#check} accepts are used; anything else is an error
+ * naming the index.
  *
  * @param nvIndex where the template was read
  * @param publicArea the TPMT_PUBLIC, without NV padding
  */
 public record NvAkTemplate(int nvIndex, byte[] publicArea) {
-    // Part 2, Table 31 (TPMA_OBJECT): restricted bit 16, decrypt bit 17, sign bit 18.
-    static final int TPMA_OBJECT_RESTRICTED = 1 << 16;
-    static final int TPMA_OBJECT_DECRYPT = 1 << 17;
-    static final int TPMA_OBJECT_SIGN = 1 << 18;
-
     public NvAkTemplate {
         publicArea = publicArea.clone();
     }
@@ -42,52 +35,7 @@ public record NvAkTemplate(int nvIndex, byte[] publicArea) {
     public static NvAkTemplate parse(int nvIndex, byte[] nvData) throws IOException {
         String what = String.format(Locale.ROOT, "AK template at NV index 0x%08X", nvIndex);
         // A short structure fails in the reader with a message that starts with what (the index).
-        TpmReader r = new TpmReader(nvData, what + " (TPMT_PUBLIC)");
-        int type = r.u16();
-        if (type != AkTemplate.TPM_ALG_ECC && type != AkTemplate.TPM_ALG_RSA) {
-            throw new IOException(String.format(Locale.ROOT,
-                    "%s: expected key type RSA (0x0001) or ECC (0x0023), found 0x%04X", what, type));
-        }
-        r.u16(); // nameAlg: the TPM refuses one it does not implement
-        int attributes = r.u32();
-        int need = TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_SIGN;
-        if ((attributes & need) != need || (attributes & TPMA_OBJECT_DECRYPT) != 0) {
-            throw new IOException(String.format(Locale.ROOT, "%s: expected a restricted signing key "
-                    + "(objectAttributes with restricted and sign set, decrypt clear), found objectAttributes 0x%08X",
-                    what, attributes));
-        }
-        r.tpm2b(); // authPolicy
-        int symmetric = r.u16();
-        if (symmetric != AkTemplate.TPM_ALG_NULL) {
-            // Part 2, 12.2.3.5/6: a signing key has no symmetric algorithm (TPM_ALG_NULL).
-            throw new IOException(String.format(Locale.ROOT,
-                    "%s: expected symmetric TPM_ALG_NULL for a signing key, found 0x%04X", what, symmetric));
-        }
-        int scheme = r.u16();
-        int schemeHash = scheme == AkTemplate.TPM_ALG_NULL ? AkTemplate.TPM_ALG_NULL : r.u16();
-        if (type == AkTemplate.TPM_ALG_ECC) {
-            requireScheme(what, "ECDSA", AkTemplate.TPM_ALG_ECDSA, scheme, schemeHash);
-            int curve = r.u16();
-            if (curve != AkTemplate.TPM_ECC_NIST_P256) {
-                throw new IOException(String.format(Locale.ROOT,
-                        "%s: expected ECC curve NIST P-256 (0x0003), found 0x%04X", what, curve));
-            }
-            int kdf = r.u16();
-            if (kdf != AkTemplate.TPM_ALG_NULL) {
-                r.u16();
-            }
-            r.tpm2b(); // unique.x
-            r.tpm2b(); // unique.y
-        } else {
-            requireScheme(what, "RSASSA", AkTemplate.TPM_ALG_RSASSA, scheme, schemeHash);
-            int keyBits = r.u16();
-            if (keyBits != 2048) {
-                throw new IOException(what + ": expected an RSA-2048 key, found RSA-" + keyBits);
-            }
-            r.u32(); // exponent
-            r.tpm2b(); // unique: modulus
-        }
-        int end = r.position();
+        int end = AkPublicArea.check(what, nvData);
         for (int i = end; i < nvData.length; i++) {
             if (nvData[i] != 0) {
                 throw new IOException(String.format(Locale.ROOT,
@@ -96,14 +44,5 @@ public record NvAkTemplate(int nvIndex, byte[] publicArea) {
             }
         }
         return new NvAkTemplate(nvIndex, Arrays.copyOf(nvData, end));
-    }
-
-    /** The quote verifiers (stage1's own check and builder verify-quote) handle SHA-256 signatures only. */
-    private static void requireScheme(String what, String name, int expected, int scheme, int hash) throws IOException {
-        if (scheme != expected || hash != AkTemplate.TPM_ALG_SHA256) {
-            throw new IOException(String.format(Locale.ROOT,
-                    "%s: expected signing scheme %s (0x%04X) with SHA-256 (0x000B), found scheme 0x%04X with hash 0x%04X",
-                    what, name, expected, scheme, hash));
-        }
     }
 }

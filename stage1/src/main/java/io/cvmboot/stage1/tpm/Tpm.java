@@ -38,6 +38,7 @@ public final class Tpm implements AutoCloseable {
     public static final int TPM_RH_ENDORSEMENT = 0x4000000B;
     static final int TPM_RS_PW = 0x40000009;
     // Part 2, Table 23 (TPM_CAP) and Table 22 (TPM_PT).
+    static final int TPM_CAP_HANDLES = 0x00000001;
     static final int TPM_CAP_PCRS = 0x00000005;
     static final int TPM_CAP_TPM_PROPERTIES = 0x00000006;
     public static final int TPM_PT_MANUFACTURER = 0x00000105;
@@ -162,6 +163,23 @@ public final class Tpm implements AutoCloseable {
             banks.add(new PcrBank(a, pcrs));
         }
         return banks;
+    }
+
+    /**
+     * Whether an object is persisted at {@code handle} (TPM_CAP_HANDLES, Part 3, 30.2
+     * TPM2_GetCapability: the TPM lists handles from the one asked for upwards). Asking is cleaner
+     * than reading the object and taking TPM_RC_HANDLE for "absent".
+     */
+    public boolean hasPersistentObject(int handle) throws IOException {
+        byte[] params = new TpmWriter().u32(TPM_CAP_HANDLES).u32(handle).u32(1).toByteArray();
+        TpmReader r = call(String.format(Locale.ROOT, "TPM2_GetCapability(HANDLES, 0x%08X)", handle),
+                TPM_CC_GET_CAPABILITY, new int[0], false, params, 0).parameters();
+        r.u8(); // moreData: one handle asked for
+        if (r.u32() != TPM_CAP_HANDLES) {
+            throw new IOException("TPM2_GetCapability(HANDLES): answer is for another capability");
+        }
+        int count = r.u32();
+        return count > 0 && r.u32() == handle;
     }
 
     /** One TPM property (TPM_CAP_TPM_PROPERTIES), e.g. {@link #TPM_PT_NV_BUFFER_MAX}. */

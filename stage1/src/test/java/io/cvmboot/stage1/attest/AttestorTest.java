@@ -233,6 +233,106 @@ class AttestorTest {
         }
     }
 
+    /** Azure's RSA AK (restricted RSASSA/SHA-256), as tpm2_createprimary marshals it. */
+    private static final String[] RSA_AK = {"-G", "rsa2048:rsassa-sha256:null", "-a", AK_ATTRIBUTES};
+    private static final int AZURE_AK = PersistentCloudAk.AZURE.handle();
+
+    @Test
+    void azurePersistentAkWithCertificate_quotesWithItAndLeavesItPersisted() throws Exception {
+        TestCa ca = TestCa.create("Test AK CA");
+        try (SwtpmTcp swtpm = SwtpmTcp.start(dir.resolve("tpm"), false)) {
+            Tpm2Tools tools = Tpm2Tools.on(swtpm, dir);
+            PublicKey expectedKey = tools.persistEndorsementPrimary(AZURE_AK, RSA_AK).publicKey();
+            byte[] certificate = ca.issue("azure-vm AK", expectedKey).getEncoded();
+            tools.provision(PersistentCloudAk.AZURE.certificateIndex(), certificate, certificate.length + 64);
+            List<String> log = new ArrayList<>();
+            Attestation a;
+            try (Tpm tpm = connect(swtpm)) {
+                a = new Attestor(tpm, log::add).attest(NONCE, AkTemplate.ECC_P256, tpm.allocatedBanks(), null, null, null);
+            }
+            assertEquals("persistent 0x81000003", a.akSource());
+            assertArrayEquals(certificate, a.akCertificate());
+            PublicKey ak = TpmPublicKey.toJca(a.akPublic());
+            assertEquals(expectedKey, ak);
+            assertInstanceOf(RSAPublicKey.class, ak);
+            TpmSignature.verify(ak, a.quote().attest(), a.quote().signature());
+            assertArrayEquals(NONCE, TpmsAttest.parse(a.quote().attest()).extraData());
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("AK at persistent handle 0x81000003 used; AK certificate at "
+                    + "NV index 0x01C101D0 matches the AK (subject CN=azure-vm AK")), log.toString());
+            assertEquals("persistent 0x81000003", fields(AttestationJson.toJson(a)).get("ak.source"));
+            assertTrue(tools.persistentHandles().contains("0x81000003"), "the cloud's AK is not flushed");
+            assertEquals("", tools.transientHandles(), "nothing else is left loaded");
+        }
+    }
+
+    @Test
+    void azurePersistentAkWithoutCertificate_usedWithoutCertificate() throws Exception {
+        try (SwtpmTcp swtpm = SwtpmTcp.start(dir.resolve("tpm"), false)) {
+            Tpm2Tools tools = Tpm2Tools.on(swtpm, dir);
+            PublicKey expectedKey = tools.persistEndorsementPrimary(AZURE_AK, RSA_AK).publicKey();
+            List<String> log = new ArrayList<>();
+            try (Tpm tpm = connect(swtpm)) {
+                Attestation a = new Attestor(tpm, log::add).attest(NONCE, AkTemplate.ECC_P256, tpm.allocatedBanks(),
+                        null, null, null);
+                assertEquals("persistent 0x81000003", a.akSource());
+                assertNull(a.akCertificate());
+                assertEquals(expectedKey, TpmPublicKey.toJca(a.akPublic()));
+            }
+            assertTrue(log.contains("AK at persistent handle 0x81000003 used; AK certificate at NV index 0x01C101D0 is "
+                    + "absent: no AK certificate"), log.toString());
+        }
+    }
+
+    @Test
+    void azurePersistentStorageKey_failsNamingTheHandle() throws Exception {
+        try (SwtpmTcp swtpm = SwtpmTcp.start(dir.resolve("tpm"), false)) {
+            Tpm2Tools tools = Tpm2Tools.on(swtpm, dir);
+            // A storage key (restricted decrypt) where Azure keeps its AK: not something to quote with.
+            tools.persistEndorsementPrimary(AZURE_AK, "-G", "rsa2048:null:aes128cfb",
+                    "-a", "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|decrypt");
+            try (Tpm tpm = connect(swtpm)) {
+                IOException e = assertThrows(IOException.class, () -> new Attestor(tpm, Log.NONE)
+                        .attest(NONCE, AkTemplate.ECC_P256, tpm.allocatedBanks(), null, null, null));
+                assertTrue(e.getMessage().startsWith("AK at persistent handle 0x81000003: expected a restricted signing key"),
+                        e.getMessage());
+            }
+            assertEquals("", tools.transientHandles(), "no fallback AK was created");
+        }
+    }
+
+    @Test
+    void azurePersistentAkWithAnotherKeysCertificate_failsNamingBoth() throws Exception {
+        TestCa ca = TestCa.create("Test AK CA");
+        try (SwtpmTcp swtpm = SwtpmTcp.start(dir.resolve("tpm"), false)) {
+            Tpm2Tools tools = Tpm2Tools.on(swtpm, dir);
+            tools.persistEndorsementPrimary(AZURE_AK, RSA_AK);
+            byte[] foreign = ca.issue("someone else", TestCa.newEcKey().getPublic()).getEncoded();
+            tools.provision(PersistentCloudAk.AZURE.certificateIndex(), foreign, foreign.length + 64);
+            try (Tpm tpm = connect(swtpm)) {
+                IOException e = assertThrows(IOException.class, () -> new Attestor(tpm, Log.NONE)
+                        .attest(NONCE, AkTemplate.ECC_P256, tpm.allocatedBanks(), null, null, null));
+                assertTrue(e.getMessage().startsWith("AK certificate at NV index 0x01C101D0 (subject CN=someone else) "
+                        + "certifies another key than the AK at persistent handle 0x81000003"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void gceTemplateAndAzurePersistentAk_gceTemplateWins() throws Exception {
+        try (SwtpmTcp swtpm = SwtpmTcp.start(dir.resolve("tpm"), false)) {
+            Tpm2Tools tools = Tpm2Tools.on(swtpm, dir);
+            tools.persistEndorsementPrimary(AZURE_AK, RSA_AK);
+            Tpm2Tools.CreatedPrimary ecc = tools.createEndorsementPrimary(eccWithUnique());
+            tools.provision(CloudAkIndices.GCE_ECC.templateIndex(), ecc.template(), ecc.template().length);
+            try (Tpm tpm = connect(swtpm)) {
+                Attestation a = new Attestor(tpm, Log.NONE).attest(NONCE, AkTemplate.ECC_P256, tpm.allocatedBanks(),
+                        null, null, null);
+                assertEquals("nv-template 0x01C10003", a.akSource());
+                assertEquals(ecc.publicKey(), TpmPublicKey.toJca(a.akPublic()));
+            }
+        }
+    }
+
     @Test
     void certificateIndexWithoutDer_failsNamingIt() throws Exception {
         try (SwtpmTcp swtpm = SwtpmTcp.start(dir.resolve("tpm"), false)) {

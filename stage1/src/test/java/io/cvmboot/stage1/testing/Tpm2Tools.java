@@ -94,6 +94,31 @@ public final class Tpm2Tools {
         return new CreatedPrimary(Files.readAllBytes(template), Files.readString(pem, StandardCharsets.US_ASCII));
     }
 
+    /**
+     * Creates a primary key in the endorsement hierarchy and persists it at {@code handle} with
+     * owner authorisation, as a cloud host provisions its AK (Azure: 0x81000003); returns its
+     * template and key like {@link #createEndorsementPrimary}.
+     */
+    public CreatedPrimary persistEndorsementPrimary(int handle, String... algorithmAndAttributes)
+            throws IOException, InterruptedException {
+        CreatedPrimary primary = createEndorsementPrimary(algorithmAndAttributes);
+        // createEndorsementPrimary flushed its context; a primary is a function of template and seed, so
+        // creating it again from the same template yields the same key, which evictcontrol then persists.
+        Path ctx = workDir.resolve("persist.ctx");
+        List<String> cmd = new ArrayList<>(List.of("tpm2_createprimary", "-C", "e", "-g", "sha256"));
+        cmd.addAll(List.of(algorithmAndAttributes));
+        cmd.addAll(List.of("-c", ctx.toString()));
+        run(cmd.toArray(String[]::new));
+        run("tpm2_evictcontrol", "-C", "o", "-c", ctx.toString(), String.format(java.util.Locale.ROOT, "0x%08X", handle));
+        run("tpm2_flushcontext", "-t");
+        return primary;
+    }
+
+    /** Handles of persistent objects (tpm2_getcap handles-persistent). */
+    public String persistentHandles() throws IOException, InterruptedException {
+        return run("tpm2_getcap", "handles-persistent").strip();
+    }
+
     /** Handles of transient objects still loaded (tpm2_getcap handles-transient), e.g. a leaked AK. */
     public String transientHandles() throws IOException, InterruptedException {
         return run("tpm2_getcap", "handles-transient").strip();
