@@ -22,7 +22,14 @@ public final class Main {
         if (ProcessHandle.current().pid() == 1) {
             runAsInit(args, log);
         }
-        System.exit(run(args, System.out, log));
+        int code = run(args, System.out, log);
+        // Not System.exit: it asks for the "java.lang.Runtime" system logger, and finding a logger
+        // backend has ServiceLoader open every jar on the class path, which an AOT-cached run
+        // otherwise never opens (a few ms per exit). stage1 registers no shutdown hooks and closes
+        // its files before run returns.
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(code);
     }
 
     /** Runs a command-line mode; returns only when it did not exec stage2. */
