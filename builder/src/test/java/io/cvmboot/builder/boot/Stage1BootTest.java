@@ -80,7 +80,7 @@ class Stage1BootTest {
         ukiStatic = uki(Stage1Initrd.build(image, false));
     }
 
-    private static byte[] uki(byte[] initrd) throws Exception {
+    static byte[] uki(byte[] initrd) throws Exception {
         return UkiAssembler.assemble(UkiSpec.builder()
                 .stub(Files.readAllBytes(STUB))
                 .linux(Files.readAllBytes(TestKernel.vmlinuz()))
@@ -96,10 +96,17 @@ class Stage1BootTest {
     }
 
     private BootResult boot(byte[] image, byte[] config, String stopMarker) throws Exception {
+        try (Swtpm tpm = Swtpm.start(dir.resolve("tpm"), true)) {
+            return boot(dir, image, config, stage2, tpm, stopMarker);
+        }
+    }
+
+    /** Boots {@code image} from an ESP under {@code dir} with {@code tpm}, the GCP metadata service and stage2. */
+    static BootResult boot(Path dir, byte[] image, byte[] config, byte[] stage2, Swtpm tpm, String stopMarker)
+            throws Exception {
         Path boot = Files.createDirectories(dir.resolve("esp/EFI/BOOT"));
         Files.write(boot.resolve("BOOTX64.EFI"), image);
-        try (MetadataServer metadata = MetadataServer.start(MetadataServer.Cloud.GCP, config, stage2);
-                Swtpm tpm = Swtpm.start(dir.resolve("tpm"), true)) {
+        try (MetadataServer metadata = MetadataServer.start(MetadataServer.Cloud.GCP, config, stage2)) {
             QemuSpec spec = QemuSpec.builder()
                     .ovmf(OVMF_CODE, OVMF_VARS)
                     .esp(dir.resolve("esp"))
@@ -267,7 +274,7 @@ class Stage1BootTest {
     }
 
     /** The text stage2 printed between STAGE2-BEGIN label and STAGE2-END label (without the added newline). */
-    private static String section(List<String> lines, String label) {
+    static String section(List<String> lines, String label) {
         int begin = lines.indexOf("STAGE2-BEGIN " + label);
         int end = lines.indexOf("STAGE2-END " + label);
         assertTrue(begin >= 0 && end > begin, "stage2 printed no " + label);
@@ -277,7 +284,7 @@ class Stage1BootTest {
                 + (body.getLast().isEmpty() && body.size() > 1 ? "\n" : "");
     }
 
-    private static String tail(String serial) {
+    static String tail(String serial) {
         return serial.length() <= 8000 ? serial : serial.substring(serial.length() - 8000);
     }
 }

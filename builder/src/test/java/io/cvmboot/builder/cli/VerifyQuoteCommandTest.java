@@ -14,6 +14,7 @@ import io.cvmboot.stage1.tpm.TcpTransport;
 import io.cvmboot.stage1.tpm.Tpm;
 import io.cvmboot.stage1.tpm.TpmPublicKey;
 import io.cvmboot.builder.qemu.Swtpm;
+import io.cvmboot.builder.testing.Tpm2Cli;
 import io.cvmboot.builder.verify.AkTestCa;
 import io.cvmboot.builder.verify.VerifyFixtures;
 import io.cvmboot.builder.verify.VerifyFixtures.Run;
@@ -285,8 +286,6 @@ class VerifyQuoteCommandTest {
     @Test
     void stage1CloudAk_endToEnd_verifiesWithItsCaOnly() throws Exception {
         Assumptions.assumeTrue(Swtpm.available(), "swtpm not on PATH (Debian: apt-get install swtpm)");
-        Assumptions.assumeTrue(onPath("tpm2_nvdefine") && onPath("tpm2_nvwrite"),
-                "tpm2-tools not on PATH (Debian: apt-get install tpm2-tools)");
         // TPMT_PUBLIC: ECC, SHA-256, restricted signing (0x00050072), no policy, symmetric NULL, ECDSA/SHA-256,
         // P-256, KDF NULL, unique x = 32 bytes of 0x42 (so the key differs from stage1's own), y empty.
         byte[] template = java.util.HexFormat.of().parseHex("0023000b00050072" + "0000"
@@ -296,7 +295,8 @@ class VerifyQuoteCommandTest {
         byte[] nonce = java.security.MessageDigest.getInstance("SHA-256").digest(challenge);
         Path attest = dir.resolve("cloud.attest");
         try (Swtpm swtpm = Swtpm.startTcp(dir.resolve("tpm"))) {
-            nvWrite(swtpm, 0x01C10003, template, template.length);
+            Tpm2Cli tools = Tpm2Cli.on(swtpm, dir);
+            tools.nvWrite(0x01C10003, template, template.length);
             PublicKey akKey;
             try (Tpm tpm = new Tpm(TcpTransport.connect("127.0.0.1", swtpm.port()))) {
                 // A primary key is a function of template and seed: create it once to learn what to certify.
@@ -305,7 +305,7 @@ class VerifyQuoteCommandTest {
                 akKey = TpmPublicKey.toJca(probe.publicArea());
             }
             byte[] cert = ca.issue("end-to-end AK", akKey).getEncoded();
-            nvWrite(swtpm, 0x01C10002, cert, cert.length + 200);
+            tools.nvWrite(0x01C10002, cert, cert.length + 200);
             try (Tpm tpm = new Tpm(TcpTransport.connect("127.0.0.1", swtpm.port()))) {
                 Attestation a = new Attestor(tpm, io.cvmboot.stage1.Log.NONE).attest(nonce, AkTemplate.ECC_P256,
                         tpm.allocatedBanks(), null, null, null);
@@ -332,24 +332,23 @@ class VerifyQuoteCommandTest {
     @Test
     void stage1AzurePersistentAk_endToEnd_verifiesWithItsCa() throws Exception {
         Assumptions.assumeTrue(Swtpm.available(), "swtpm not on PATH (Debian: apt-get install swtpm)");
-        Assumptions.assumeTrue(onPath("tpm2_evictcontrol") && onPath("tpm2_nvwrite"),
-                "tpm2-tools not on PATH (Debian: apt-get install tpm2-tools)");
         AkTestCa ca = AkTestCa.root("Test vTPM CA");
         byte[] nonce = java.security.MessageDigest.getInstance("SHA-256")
                 .digest("azure end-to-end".getBytes(StandardCharsets.US_ASCII));
         Path attest = dir.resolve("azure.attest");
         try (Swtpm swtpm = Swtpm.startTcp(dir.resolve("tpm"))) {
+            Tpm2Cli tools = Tpm2Cli.on(swtpm, dir);
             Path ctx = dir.resolve("ak.ctx");
-            tpm2(swtpm, "tpm2_createprimary", "-C", "e", "-g", "sha256", "-G", "rsa2048:rsassa-sha256:null",
+            tools.run("tpm2_createprimary", "-C", "e", "-g", "sha256", "-G", "rsa2048:rsassa-sha256:null",
                     "-a", "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign", "-c", ctx.toString());
-            tpm2(swtpm, "tpm2_evictcontrol", "-C", "o", "-c", ctx.toString(), "0x81000003");
-            tpm2(swtpm, "tpm2_flushcontext", "-t");
+            tools.run("tpm2_evictcontrol", "-C", "o", "-c", ctx.toString(), "0x81000003");
+            tools.run("tpm2_flushcontext", "-t");
             PublicKey akKey;
             try (Tpm tpm = new Tpm(TcpTransport.connect("127.0.0.1", swtpm.port()))) {
                 akKey = TpmPublicKey.toJca(tpm.readPublic(0x81000003).publicArea());
             }
             byte[] cert = ca.issue("azure AK", akKey).getEncoded();
-            nvWrite(swtpm, 0x01C101D0, cert, cert.length + 100);
+            tools.nvWrite(0x01C101D0, cert, cert.length + 100);
             try (Tpm tpm = new Tpm(TcpTransport.connect("127.0.0.1", swtpm.port()))) {
                 Attestation a = new Attestor(tpm, io.cvmboot.stage1.Log.NONE).attest(nonce, AkTemplate.ECC_P256,
                         tpm.allocatedBanks(), null, null, null);
@@ -361,28 +360,6 @@ class VerifyQuoteCommandTest {
         assertEquals(0, ok.exitCode(), ok.out() + ok.err());
         assertTrue(ok.out().contains("PASS ak.certificate: subject CN=azure AK"), ok.out());
         assertTrue(ok.out().contains("(ak.source persistent 0x81000003)"), ok.out());
-    }
-
-    private void nvWrite(Swtpm swtpm, int index, byte[] data, int size) throws Exception {
-        String handle = String.format(java.util.Locale.ROOT, "0x%08X", index);
-        Path file = Files.createTempFile(dir, "nv-", ".bin");
-        Files.write(file, java.util.Arrays.copyOf(data, size));
-        tpm2(swtpm, "tpm2_nvdefine", handle, "-C", "p", "-s", Integer.toString(size),
-                "-a", "ppwrite|ppread|ownerread|authread|no_da|platformcreate");
-        tpm2(swtpm, "tpm2_nvwrite", handle, "-C", "p", "-i", file.toString());
-    }
-
-    private void tpm2(Swtpm swtpm, String... command) throws Exception {
-        Path log = Files.createTempFile(dir, "tpm2-", ".log");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("TPM2TOOLS_TCTI", "swtpm:host=127.0.0.1,port=" + swtpm.port());
-        Process p = pb.start();
-        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + Files.readString(log));
-    }
-
-    private static boolean onPath(String tool) {
-        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, tool)));
     }
 
     /** The nonce of the stage1-*.attest fixtures: stage1 --attest cvmboot-report-fixture. */

@@ -1,0 +1,61 @@
+package io.cvmboot.builder.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.cvmboot.builder.qemu.Swtpm;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * tpm2-tools against a TCP {@link Swtpm}, to provision what a cloud provisions before a VM boots
+ * (AK templates, certificates, persistent keys). Each call opens its own connection: call it only
+ * while the test holds none (swtpm serves one client at a time).
+ */
+public final class Tpm2Cli {
+    private final Swtpm swtpm;
+    private final Path workDir;
+
+    private Tpm2Cli(Swtpm swtpm, Path workDir) {
+        this.swtpm = swtpm;
+        this.workDir = workDir;
+    }
+
+    /** Skips the test when tpm2-tools are absent. */
+    public static Tpm2Cli on(Swtpm swtpm, Path workDir) {
+        Assumptions.assumeTrue(onPath("tpm2_nvdefine") && onPath("tpm2_evictcontrol"),
+                "tpm2-tools not on PATH (Debian: apt-get install tpm2-tools)");
+        return new Tpm2Cli(swtpm, workDir);
+    }
+
+    public static boolean onPath(String tool) {
+        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, tool)));
+    }
+
+    /** Runs one tool and fails the test, with the tool's output, when it exits non-zero. */
+    public void run(String... command) throws Exception {
+        Path log = Files.createTempFile(workDir, "tpm2-", ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("TPM2TOOLS_TCTI", "swtpm:host=127.0.0.1,port=" + swtpm.port());
+        Process p = pb.start();
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + Files.readString(log));
+    }
+
+    /**
+     * Defines an NV index as a platform does for EK and cloud AK material (platform authorisation,
+     * readable with the owner's or the index's empty auth) and writes {@code data}, zero-padded to
+     * {@code size}.
+     */
+    public void nvWrite(int index, byte[] data, int size) throws Exception {
+        String handle = String.format(Locale.ROOT, "0x%08X", index);
+        Path file = Files.createTempFile(workDir, "nv-", ".bin");
+        Files.write(file, Arrays.copyOf(data, size));
+        run("tpm2_nvdefine", handle, "-C", "p", "-s", Integer.toString(size),
+                "-a", "ppwrite|ppread|ownerread|authread|no_da|platformcreate");
+        run("tpm2_nvwrite", handle, "-C", "p", "-i", file.toString());
+    }
+}
