@@ -38,10 +38,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * stage1 as PID 1 on a vTPM provisioned as GCE provisions its Shielded VMs: before the VM boots,
- * tpm2-tools writes an ECC AK template into NV 0x01C10003 and a certificate from a throw-away CA over
- * the key that template yields into NV 0x01C10002 (on a TCP swtpm over the same state that QEMU's
- * swtpm then serves). The guest's attestation must use that AK, carry that certificate, and pass
+ * stage1 as PID 1 on a vTPM provisioned as a cloud provisions it: before the VM boots, tpm2-tools
+ * writes GCE's AK template and certificate into NV, or persists an Azure-style AK and writes its
+ * certificate (on a TCP swtpm over the same state that QEMU's swtpm then serves; the certificates
+ * from a throw-away CA). The guest's attestation must use that AK, carry that certificate, and pass
  * {@code builder verify-quote --ak-ca} with the CA, and only with it.
  */
 class CloudAkBootTest {
@@ -74,10 +74,31 @@ class CloudAkBootTest {
 
     @Test
     void gceAkTemplateInNv_stage1QuotesWithTheCertifiedAk_verifyQuoteAcceptsItsCaOnly() throws Exception {
-        AkTestCa ca = AkTestCa.root("Test GCE EK/AK CA");
+        bootAndVerify(this::provisionGceAk, "nv-template 0x01C10003",
+                "AK template at NV index 0x01C10003 used; AK certificate at NV index 0x01C10002 matches the AK");
+    }
+
+    @Test
+    void azurePersistentAk_stage1QuotesWithIt_verifyQuoteAcceptsItsCaOnly() throws Exception {
+        bootAndVerify(this::provisionAzureAk, "persistent 0x81000003",
+                "AK at persistent handle 0x81000003 used; AK certificate at NV index 0x01C101D0 matches the AK");
+    }
+
+    /** Puts a cloud's AK material into a running TCP swtpm; returns the AK certificate it wrote. */
+    private interface Provisioning {
+        X509Certificate provision(Swtpm swtpm, Tpm2Cli tools, AkTestCa ca) throws Exception;
+    }
+
+    private void bootAndVerify(Provisioning provisioning, String akSource, String stage1LogLine) throws Exception {
+        AkTestCa ca = AkTestCa.root("Test vTPM AK CA");
         Path state = dir.resolve("tpm");
-        X509Certificate provisioned = provisionGceAk(state, ca);
-        byte[] certificate = provisioned.getEncoded();
+        try (Swtpm ignored = Swtpm.start(state, true)) {
+            // swtpm_setup has written the state (EK certificates, as Stage1BootTest's boots have); stopped at once.
+        }
+        X509Certificate provisioned;
+        try (Swtpm swtpm = Swtpm.startTcp(state)) {
+            provisioned = provisioning.provision(swtpm, Tpm2Cli.on(swtpm, dir), ca);
+        }
 
         String sha = Digest.compute(HashAlgorithm.SHA256, stage2).hex();
         byte[] config = Stage1BootTest.config(sha);
@@ -90,22 +111,22 @@ class CloudAkBootTest {
         assertTrue(r.stopped(), "stage2 did not finish (timed out: " + r.timedOut() + ")\nQEMU: " + r.qemuErrors()
                 + "\nserial:\n" + Stage1BootTest.tail(serial));
         List<String> lines = r.serialLines();
-        assertTrue(lines.stream().anyMatch(l -> l.contains("AK template at NV index 0x01C10003 used; AK certificate at "
-                + "NV index 0x01C10002 matches the AK (subject CN=gce-vm AK")), Stage1BootTest.tail(serial));
+        assertTrue(lines.stream().anyMatch(l -> l.contains(stage1LogLine + " (subject CN=vm AK")),
+                Stage1BootTest.tail(serial));
 
         String attestJson = Stage1BootTest.section(lines, "attest");
         JsonNode ak = new ObjectMapper().readTree(attestJson).get("ak");
-        assertEquals("nv-template 0x01C10003", ak.get("source").asText());
-        assertArrayEquals(certificate, Base64.getDecoder().decode(ak.get("certificate").asText()));
+        assertEquals(akSource, ak.get("source").asText());
+        assertArrayEquals(provisioned.getEncoded(), Base64.getDecoder().decode(ak.get("certificate").asText()));
         assertEquals(provisioned.getPublicKey(), TpmPublicKey.toJca(Base64.getDecoder().decode(ak.get("public").asText())));
 
         Path attest = Files.writeString(dir.resolve("stage1.attest"), attestJson);
         String nonce = nonce(sha, config);
         CliRun ok = verifyQuote(attest, nonce, pem(ca));
         assertEquals(0, ok.code(), ok.output());
-        assertTrue(ok.output().contains("PASS ak.certificate: subject CN=gce-vm AK"), ok.output());
-        assertTrue(ok.output().contains("(ak.source nv-template 0x01C10003)"), ok.output());
-        CliRun foreign = verifyQuote(attest, nonce, pem(AkTestCa.root("Test GCE EK/AK CA")));
+        assertTrue(ok.output().contains("PASS ak.certificate: subject CN=vm AK"), ok.output());
+        assertTrue(ok.output().contains("(ak.source " + akSource + ")"), ok.output());
+        CliRun foreign = verifyQuote(attest, nonce, pem(AkTestCa.root("Test vTPM AK CA")));
         assertEquals(3, foreign.code(), foreign.output());
         assertEquals(List.of("ak.certificate.chain"),
                 foreign.output().lines().filter(l -> l.startsWith("FAIL ")).map(l -> l.substring(5, l.indexOf(':')))
@@ -113,28 +134,38 @@ class CloudAkBootTest {
     }
 
     /**
-     * Manufactures the vTPM (EK certificates, as Stage1BootTest's boots have), then writes the AK
-     * template, learns the key it yields (a primary key is a function of template and endorsement
-     * seed, so the guest's TPM2_CreatePrimary will yield the same) and writes its certificate.
+     * GCE: the AK template into NV 0x01C10003, then the key it yields (a primary key is a function
+     * of template and endorsement seed, so the guest's TPM2_CreatePrimary yields the same) certified
+     * into NV 0x01C10002.
      */
-    private X509Certificate provisionGceAk(Path state, AkTestCa ca) throws Exception {
-        try (Swtpm ignored = Swtpm.start(state, true)) {
-            // swtpm_setup has written the state; this instance is stopped at once.
+    private X509Certificate provisionGceAk(Swtpm swtpm, Tpm2Cli tools, AkTestCa ca) throws Exception {
+        tools.nvWrite(0x01C10003, GCE_ECC_TEMPLATE, GCE_ECC_TEMPLATE.length);
+        PublicKey akKey;
+        try (Tpm tpm = new Tpm(TcpTransport.connect("127.0.0.1", swtpm.port()))) {
+            CreatedKey probe = tpm.createPrimary(Tpm.TPM_RH_ENDORSEMENT, GCE_ECC_TEMPLATE);
+            tpm.flush(probe.handle());
+            akKey = TpmPublicKey.toJca(probe.publicArea());
         }
-        try (Swtpm swtpm = Swtpm.startTcp(state)) {
-            Tpm2Cli tools = Tpm2Cli.on(swtpm, dir);
-            tools.nvWrite(0x01C10003, GCE_ECC_TEMPLATE, GCE_ECC_TEMPLATE.length);
-            PublicKey akKey;
-            try (Tpm tpm = new Tpm(TcpTransport.connect("127.0.0.1", swtpm.port()))) {
-                CreatedKey probe = tpm.createPrimary(Tpm.TPM_RH_ENDORSEMENT, GCE_ECC_TEMPLATE);
-                tpm.flush(probe.handle());
-                akKey = TpmPublicKey.toJca(probe.publicArea());
-            }
-            X509Certificate certificate = ca.issue("gce-vm AK", akKey);
-            // GCE's certificate index is larger than its certificate; stage1 trims to the DER length.
-            tools.nvWrite(0x01C10002, certificate.getEncoded(), certificate.getEncoded().length + 128);
-            return certificate;
+        X509Certificate certificate = ca.issue("vm AK", akKey);
+        // GCE's certificate index is larger than its certificate; stage1 trims to the DER length.
+        tools.nvWrite(0x01C10002, certificate.getEncoded(), certificate.getEncoded().length + 128);
+        return certificate;
+    }
+
+    /** Azure: an RSA restricted signing key persisted at 0x81000003, certified into NV 0x01C101D0. */
+    private X509Certificate provisionAzureAk(Swtpm swtpm, Tpm2Cli tools, AkTestCa ca) throws Exception {
+        Path ctx = dir.resolve("ak.ctx");
+        tools.run("tpm2_createprimary", "-C", "e", "-g", "sha256", "-G", "rsa2048:rsassa-sha256:null",
+                "-a", "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign", "-c", ctx.toString());
+        tools.run("tpm2_evictcontrol", "-C", "o", "-c", ctx.toString(), "0x81000003");
+        tools.run("tpm2_flushcontext", "-t");
+        PublicKey akKey;
+        try (Tpm tpm = new Tpm(TcpTransport.connect("127.0.0.1", swtpm.port()))) {
+            akKey = TpmPublicKey.toJca(tpm.readPublic(0x81000003).publicArea());
         }
+        X509Certificate certificate = ca.issue("vm AK", akKey);
+        tools.nvWrite(0x01C101D0, certificate.getEncoded(), certificate.getEncoded().length + 64);
+        return certificate;
     }
 
     /** stage1's nonce: SHA-256(stage2 sha256 || SHA-256(config)), as docs/stage1.md defines it. */
