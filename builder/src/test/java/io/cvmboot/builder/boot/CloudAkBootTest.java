@@ -11,9 +11,7 @@ import io.cvmboot.builder.boot.stage1.Stage1Image;
 import io.cvmboot.builder.boot.stage1.Stage1Initrd;
 import io.cvmboot.builder.boot.stage1.Stage2Program;
 import io.cvmboot.builder.qemu.BootResult;
-import io.cvmboot.builder.qemu.Qemu;
 import io.cvmboot.builder.qemu.Swtpm;
-import io.cvmboot.builder.testing.TestKernel;
 import io.cvmboot.builder.testing.Tpm2Cli;
 import io.cvmboot.builder.verify.AkTestCa;
 import io.cvmboot.measure.Digest;
@@ -61,13 +59,8 @@ class CloudAkBootTest {
 
     @BeforeAll
     static void build(@TempDir Path work) throws Exception {
-        assumeTrue(Qemu.available(), "qemu-system-x86_64 not installed (Debian: apt-get install qemu-system-x86)");
-        assumeTrue(Swtpm.available(), "swtpm not installed (Debian: apt-get install swtpm swtpm-tools)");
+        Stage1BootTest.assumeBootable();
         assumeTrue(Tpm2Cli.onPath("tpm2_nvdefine"), "tpm2-tools not on PATH (Debian: apt-get install tpm2-tools)");
-        assumeTrue(Files.isRegularFile(Stage1BootTest.OVMF_CODE) && Files.isRegularFile(Stage1BootTest.OVMF_VARS),
-                "OVMF absent (Debian: apt-get install ovmf)");
-        assumeTrue(Files.isRegularFile(Stage1BootTest.STUB), "systemd-stub absent (Debian: apt-get install systemd-boot-efi)");
-        TestKernel.assume();
         stage2 = Stage2Program.build(work);
         uki = Stage1BootTest.uki(Stage1Initrd.build(Stage1Image.root(), true));
     }
@@ -154,16 +147,7 @@ class CloudAkBootTest {
 
     /** Azure: an RSA restricted signing key persisted at 0x81000003, certified into NV 0x01C101D0. */
     private X509Certificate provisionAzureAk(Swtpm swtpm, Tpm2Cli tools, AkTestCa ca) throws Exception {
-        Path ctx = dir.resolve("ak.ctx");
-        tools.run("tpm2_createprimary", "-C", "e", "-g", "sha256", "-G", "rsa2048:rsassa-sha256:null",
-                "-a", "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign", "-c", ctx.toString());
-        tools.run("tpm2_evictcontrol", "-C", "o", "-c", ctx.toString(), "0x81000003");
-        tools.run("tpm2_flushcontext", "-t");
-        PublicKey akKey;
-        try (Tpm tpm = new Tpm(TcpTransport.connect("127.0.0.1", swtpm.port()))) {
-            akKey = TpmPublicKey.toJca(tpm.readPublic(0x81000003).publicArea());
-        }
-        X509Certificate certificate = ca.issue("vm AK", akKey);
+        X509Certificate certificate = ca.issue("vm AK", tools.persistRsaSigningKey(0x81000003));
         tools.nvWrite(0x01C101D0, certificate.getEncoded(), certificate.getEncoded().length + 64);
         return certificate;
     }

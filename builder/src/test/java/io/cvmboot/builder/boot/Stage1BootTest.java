@@ -69,15 +69,20 @@ class Stage1BootTest {
 
     @BeforeAll
     static void build(@TempDir Path work) throws Exception {
+        assumeBootable();
+        Path image = Stage1Image.root();
+        stage2 = Stage2Program.build(work);
+        uki = uki(Stage1Initrd.build(image, true));
+        ukiStatic = uki(Stage1Initrd.build(image, false));
+    }
+
+    /** Skips the calling test unless QEMU, swtpm, OVMF, the systemd stub and the test kernel are there. */
+    static void assumeBootable() {
         assumeTrue(Qemu.available(), "qemu-system-x86_64 not installed (Debian: apt-get install qemu-system-x86)");
         assumeTrue(Swtpm.available(), "swtpm not installed (Debian: apt-get install swtpm swtpm-tools)");
         assumeTrue(Files.isRegularFile(OVMF_CODE) && Files.isRegularFile(OVMF_VARS), "OVMF absent (Debian: apt-get install ovmf)");
         assumeTrue(Files.isRegularFile(STUB), "systemd-stub absent (Debian: apt-get install systemd-boot-efi)");
         TestKernel.assume();
-        Path image = Stage1Image.root();
-        stage2 = Stage2Program.build(work);
-        uki = uki(Stage1Initrd.build(image, true));
-        ukiStatic = uki(Stage1Initrd.build(image, false));
     }
 
     static byte[] uki(byte[] initrd) throws Exception {

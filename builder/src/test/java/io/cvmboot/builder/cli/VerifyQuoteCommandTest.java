@@ -338,16 +338,7 @@ class VerifyQuoteCommandTest {
         Path attest = dir.resolve("azure.attest");
         try (Swtpm swtpm = Swtpm.startTcp(dir.resolve("tpm"))) {
             Tpm2Cli tools = Tpm2Cli.on(swtpm, dir);
-            Path ctx = dir.resolve("ak.ctx");
-            tools.run("tpm2_createprimary", "-C", "e", "-g", "sha256", "-G", "rsa2048:rsassa-sha256:null",
-                    "-a", "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign", "-c", ctx.toString());
-            tools.run("tpm2_evictcontrol", "-C", "o", "-c", ctx.toString(), "0x81000003");
-            tools.run("tpm2_flushcontext", "-t");
-            PublicKey akKey;
-            try (Tpm tpm = new Tpm(TcpTransport.connect("127.0.0.1", swtpm.port()))) {
-                akKey = TpmPublicKey.toJca(tpm.readPublic(0x81000003).publicArea());
-            }
-            byte[] cert = ca.issue("azure AK", akKey).getEncoded();
+            byte[] cert = ca.issue("azure AK", tools.persistRsaSigningKey(0x81000003)).getEncoded();
             tools.nvWrite(0x01C101D0, cert, cert.length + 100);
             try (Tpm tpm = new Tpm(TcpTransport.connect("127.0.0.1", swtpm.port()))) {
                 Attestation a = new Attestor(tpm, io.cvmboot.stage1.Log.NONE).attest(nonce, AkTemplate.ECC_P256,

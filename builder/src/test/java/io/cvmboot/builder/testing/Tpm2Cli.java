@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cvmboot.builder.qemu.Swtpm;
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Locale;
 import org.junit.jupiter.api.Assumptions;
 
@@ -43,6 +48,24 @@ public final class Tpm2Cli {
         pb.environment().put("TPM2TOOLS_TCTI", "swtpm:host=127.0.0.1,port=" + swtpm.port());
         Process p = pb.start();
         assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + Files.readString(log));
+    }
+
+    /**
+     * Creates an RSA-2048 restricted signing key (RSASSA/SHA-256) in the endorsement hierarchy and
+     * persists it at {@code handle} with owner authorisation, as Azure's host provisions its AK at
+     * 0x81000003; returns its public key as tpm2_createprimary wrote it.
+     */
+    public PublicKey persistRsaSigningKey(int handle) throws Exception {
+        Path ctx = Files.createTempFile(workDir, "key-", ".ctx");
+        Path pem = Files.createTempFile(workDir, "key-", ".pem");
+        run("tpm2_createprimary", "-C", "e", "-g", "sha256", "-G", "rsa2048:rsassa-sha256:null",
+                "-a", "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign",
+                "-c", ctx.toString(), "-f", "pem", "-o", pem.toString());
+        run("tpm2_evictcontrol", "-C", "o", "-c", ctx.toString(), String.format(Locale.ROOT, "0x%08X", handle));
+        run("tpm2_flushcontext", "-t");
+        String b64 = Files.readString(pem, StandardCharsets.US_ASCII).replaceAll("-----[A-Z ]+-----", "")
+                .replaceAll("\\s", "");
+        return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(b64)));
     }
 
     /**
