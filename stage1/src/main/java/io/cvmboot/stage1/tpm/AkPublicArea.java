@@ -12,7 +12,8 @@ import java.util.Locale;
  * stage1's own AK would let a verifier believe an uncertified AK is the certified one.
  */
 public final class AkPublicArea {
-    // Part 2, Table 31 (TPMA_OBJECT): restricted bit 16, decrypt bit 17, sign bit 18.
+    // Part 2, Table 31 (TPMA_OBJECT): userWithAuth bit 6, restricted bit 16, decrypt bit 17, sign bit 18.
+    static final int TPMA_OBJECT_USER_WITH_AUTH = 1 << 6;
     static final int TPMA_OBJECT_RESTRICTED = 1 << 16;
     static final int TPMA_OBJECT_DECRYPT = 1 << 17;
     static final int TPMA_OBJECT_SIGN = 1 << 18;
@@ -40,6 +41,13 @@ public final class AkPublicArea {
             throw new IOException(String.format(Locale.ROOT, "%s: expected a restricted signing key "
                     + "(objectAttributes with restricted and sign set, decrypt clear), found objectAttributes 0x%08X",
                     what, attributes));
+        }
+        if ((attributes & TPMA_OBJECT_USER_WITH_AUTH) == 0) {
+            // Part 1, 19.6.3: without userWithAuth, TPM2_Quote needs a policy session; stage1 authorises
+            // with the key's (empty) password. Said here rather than as TPM_RC_AUTH_UNAVAILABLE later.
+            throw new IOException(String.format(Locale.ROOT, "%s: expected userWithAuth set (stage1 authorises "
+                    + "the quote with the key's password; a policy-only key is not supported), found objectAttributes "
+                    + "0x%08X", what, attributes));
         }
         r.tpm2b(); // authPolicy
         int symmetric = r.u16();

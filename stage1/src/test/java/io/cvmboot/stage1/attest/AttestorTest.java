@@ -301,6 +301,22 @@ class AttestorTest {
     }
 
     @Test
+    void azurePersistentAkWithoutUserWithAuth_failsBeforeQuoting() throws Exception {
+        try (SwtpmTcp swtpm = SwtpmTcp.start(dir.resolve("tpm"), false)) {
+            Tpm2Tools tools = Tpm2Tools.on(swtpm, dir);
+            // A policy-only AK: restricted signing, but the quote would need a policy session.
+            tools.persistEndorsementPrimary(AZURE_AK, "-G", "rsa2048:rsassa-sha256:null",
+                    "-a", "fixedtpm|fixedparent|sensitivedataorigin|adminwithpolicy|restricted|sign");
+            try (Tpm tpm = connect(swtpm)) {
+                IOException e = assertThrows(IOException.class, () -> new Attestor(tpm, Log.NONE)
+                        .attest(NONCE, AkTemplate.ECC_P256, tpm.allocatedBanks(), null, null, null));
+                assertTrue(e.getMessage().startsWith("AK at persistent handle 0x81000003: expected userWithAuth set"),
+                        e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void azurePersistentAkWithAnotherKeysCertificate_failsNamingBoth() throws Exception {
         TestCa ca = TestCa.create("Test AK CA");
         try (SwtpmTcp swtpm = SwtpmTcp.start(dir.resolve("tpm"), false)) {
