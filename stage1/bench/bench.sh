@@ -23,7 +23,7 @@ cp /bin/true "$work/www/true"
 cp /bin/true "$work/www/big" && truncate -s 1G "$work/www/big"
 busybox httpd -f -p 127.0.0.1:$port -h "$work/www" & httpd=$!
 sleep 0.5
-flags="-XX:+UseSerialGC -Xms8m -Xmx48m"   # as Stage1Layout.JVM_FLAGS
+flags="-XX:+UseSerialGC -Xms8m -Xmx48m -XX:CompileThresholdScaling=10 -XX:CompileCommandFile=$img/compile-commands"   # as Stage1Layout.JVM_FLAGS
 aot="-XX:AOTCache=$img/stage1.aot"
 ms() { # run "$@" N times, print the minimum and median wall time in ms
   n=$1; shift

@@ -27,16 +27,19 @@ public final class Stage1Layout {
     public static final String JAVA = RUNTIME + "/bin/java";
     public static final String JAR = "/stage1/lib/stage1.jar";
     public static final String AOT_CACHE = "/stage1/stage1.aot";
+    /** JIT commands (src/image/compile-commands): the SHA intrinsics' callers compiled at first use. */
+    public static final String COMPILE_COMMANDS = "/stage1/compile-commands";
     public static final String INIT_CONFIG = "/stage1/init.properties";
 
     /**
      * JVM flags of every start. The AOT cache is only used by a JVM with the same GC and module
      * options as its training run (SerialGC: smallest footprint). The heap stays small whatever the
      * VM's memory: stage1 holds at most a 1 MiB config and four 1 MiB download buffers, and a
-     * bounded heap keeps peak RSS under 64 MiB while streaming a 1 GiB stage2 (stage1/bench).
+     * bounded heap keeps peak RSS under 64 MiB while streaming a 1 GiB stage2 (stage1/bench). The
+     * JIT compiles late except for hashing ({@link #COMPILE_COMMANDS}, which says why).
      */
     public static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx48m",
-            "-XX:AOTCache=" + AOT_CACHE);
+            "-XX:CompileThresholdScaling=10", "-XX:CompileCommandFile=" + COMPILE_COMMANDS, "-XX:AOTCache=" + AOT_CACHE);
 
     /** glibc files bin/java and libjvm.so load (ldd), as paths inside Debian bookworm's libc6 package. */
     public static final List<String> GLIBC_LIBRARIES = List.of(
