@@ -56,7 +56,7 @@ final class AttestationKeys {
                     + " bytes of public area, of which the TPMT_PUBLIC takes " + length);
         }
         byte[] certificate = readCertificate(cloud.certificateIndex(), cloud.certificateName());
-        logCertificate(cloud.keyName(), cloud.certificateName(), "the " + cloud.keyName(), certificate, key);
+        checkCertificate(cloud.keyName(), cloud.certificateName(), "the " + cloud.keyName(), certificate, key);
         return new AttestationKey(key, cloud.source(), certificate, false);
     }
 
@@ -72,7 +72,7 @@ final class AttestationKeys {
                     + "the template: " + e.getMessage(), e);
         }
         try {
-            logCertificate(indices.templateName(), indices.certificateName(),
+            checkCertificate(indices.templateName(), indices.certificateName(),
                     "the AK created from the " + indices.templateName(), certificate, key);
         } catch (IOException | RuntimeException e) {
             flushAfterFailure(key, e);
@@ -96,8 +96,8 @@ final class AttestationKeys {
         return certificate;
     }
 
-    /** Checks that {@code certificate} (when present) certifies {@code key}, and logs which AK is used. */
-    private void logCertificate(String keyName, String certificateName, String akName, byte[] certificate,
+    /** Checks that {@code certificate}, when present, certifies {@code key}; logs which AK is used and how. */
+    private void checkCertificate(String keyName, String certificateName, String akName, byte[] certificate,
             CreatedKey key) throws IOException {
         if (certificate == null) {
             // Without a certificate the AK is as uncertified as stage1's own; ak.source says where it came
