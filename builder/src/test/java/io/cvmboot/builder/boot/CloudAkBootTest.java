@@ -1,9 +1,9 @@
 package io.cvmboot.builder.boot;
 
+import static io.cvmboot.builder.testing.Prerequisite.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,10 +12,11 @@ import io.cvmboot.builder.boot.stage1.Stage1Initrd;
 import io.cvmboot.builder.boot.stage1.Stage2Program;
 import io.cvmboot.builder.qemu.BootResult;
 import io.cvmboot.builder.qemu.Swtpm;
+import io.cvmboot.builder.testing.Needs;
 import io.cvmboot.builder.testing.Tpm2Cli;
 import io.cvmboot.builder.verify.AkTestCa;
-import io.cvmboot.measure.Digest;
 import io.cvmboot.measure.Digest.HashAlgorithm;
+import io.cvmboot.measure.Digest;
 import io.cvmboot.stage1.tpm.CreatedKey;
 import io.cvmboot.stage1.tpm.TcpTransport;
 import io.cvmboot.stage1.tpm.Tpm;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * from a throw-away CA). The guest's attestation must use that AK, carry that certificate, and pass
  * {@code builder verify-quote --ak-ca} with the CA, and only with it.
  */
+@Needs({QEMU, SWTPM, TPM2_TOOLS, OVMF, SYSTEMD_STUB, TEST_KERNEL, STAGE1_IMAGE})
 class CloudAkBootTest {
     /**
      * TPMT_PUBLIC: ECC, SHA-256, restricted signing (0x00050072), no policy, symmetric NULL,
@@ -59,8 +61,6 @@ class CloudAkBootTest {
 
     @BeforeAll
     static void build(@TempDir Path work) throws Exception {
-        Stage1BootTest.assumeBootable();
-        assumeTrue(Tpm2Cli.onPath("tpm2_nvdefine"), "tpm2-tools not on PATH (Debian: apt-get install tpm2-tools)");
         stage2 = Stage2Program.build(work);
         uki = Stage1BootTest.uki(Stage1Initrd.build(Stage1Image.root(), true));
     }

@@ -7,6 +7,7 @@ import io.cvmboot.builder.Main;
 import io.cvmboot.builder.qemu.BootResult;
 import io.cvmboot.builder.qemu.Qemu;
 import io.cvmboot.builder.qemu.QemuSpec;
+import io.cvmboot.builder.testing.HostFiles;
 import io.cvmboot.builder.testing.TestKernel;
 import io.cvmboot.initrd.EntryType;
 import io.cvmboot.initrd.GenInitCpioSpec;
@@ -35,7 +36,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class InitrdBootTest {
     private static final String DONE = "CVMBOOT-INITRD-DONE";
-    private static final Path BUSYBOX = Path.of("/bin/busybox");
 
     private static final String INIT = """
             #!/bin/sh
@@ -74,7 +74,7 @@ class InitrdBootTest {
     void debianKernel_unpacksOurInitrd_asTheSpecSays(String compression, @org.junit.jupiter.api.io.TempDir Path work)
             throws Exception {
         Assumptions.assumeTrue(Qemu.available(), "qemu-system-x86_64 absent: install qemu-system-x86");
-        Assumptions.assumeTrue(Files.isExecutable(BUSYBOX), "/bin/busybox absent: install busybox-static");
+        Assumptions.assumeTrue(Files.isExecutable(HostFiles.BUSYBOX), "/bin/busybox absent: install busybox-static");
         Path kernel = TestKernel.vmlinuz();
 
         Path spec = Files.writeString(work.resolve("main.spec"), SPEC, StandardCharsets.UTF_8);

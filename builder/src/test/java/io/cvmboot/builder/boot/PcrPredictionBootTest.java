@@ -1,5 +1,6 @@
 package io.cvmboot.builder.boot;
 
+import static io.cvmboot.builder.testing.Prerequisite.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +11,10 @@ import io.cvmboot.builder.qemu.BootResult;
 import io.cvmboot.builder.qemu.Qemu;
 import io.cvmboot.builder.qemu.QemuSpec;
 import io.cvmboot.builder.qemu.Swtpm;
-import io.cvmboot.measure.Digest;
+import io.cvmboot.builder.testing.HostFiles;
+import io.cvmboot.builder.testing.Needs;
 import io.cvmboot.measure.Digest.HashAlgorithm;
+import io.cvmboot.measure.Digest;
 import io.cvmboot.measure.tpm.EspExtras;
 import io.cvmboot.measure.tpm.EventLog;
 import io.cvmboot.measure.tpm.EventLogParser;
@@ -48,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Set {@code -Dcvmboot.pcr.captureDir=DIR} to keep each boot's event log, PCRs and UKI (how the
  * fixtures under measure/src/test/resources/tpm/logs were made).
  */
+@Needs({QEMU, SWTPM, OVMF, BUSYBOX, TEST_KERNEL})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.MethodName.class) // stub252_cmdlineA runs first: its log is the others' firmware reference
 class PcrPredictionBootTest {
@@ -62,11 +66,6 @@ class PcrPredictionBootTest {
 
     @BeforeAll
     void setUp() {
-        Assumptions.assumeTrue(Qemu.available(), "qemu-system-x86_64 not on the PATH: boot tests skipped");
-        Assumptions.assumeTrue(Swtpm.available(), "swtpm not on the PATH: boot tests skipped");
-        for (Path p : List.of(PcrTestUkis.OVMF_CODE, PcrTestUkis.OVMF_VARS)) {
-            Assumptions.assumeTrue(Files.isRegularFile(p), p + " absent (package ovmf): boot tests skipped");
-        }
         ukis = new PcrTestUkis(work);
     }
 
@@ -85,7 +84,7 @@ class PcrPredictionBootTest {
 
     @Test
     void stub252_signed_secureBootOn() throws Exception {
-        for (Path p : List.of(PcrTestUkis.OVMF_CODE_SECBOOT, PcrTestUkis.OVMF_VARS_SNAKEOIL)) {
+        for (Path p : List.of(HostFiles.OVMF_CODE_SECBOOT, HostFiles.OVMF_VARS_SNAKEOIL)) {
             Assumptions.assumeTrue(Files.isRegularFile(p), p + " absent (package ovmf): Secure Boot boot skipped");
         }
         bootAndCheck("252-secureboot");
@@ -101,7 +100,7 @@ class PcrPredictionBootTest {
         GuestTpmReport guest = boot("252-append", uki, false, append, EspExtras.NONE);
         UkiBootInputs in = UkiBootInputs.builder("252-append", uki)
                 .banks(new ArrayList<>(guest.pcrs().keySet()))
-                .vars(OvmfVarStore.parse("vars", Files.readAllBytes(PcrTestUkis.OVMF_VARS)))
+                .vars(OvmfVarStore.parse("vars", Files.readAllBytes(HostFiles.OVMF_VARS)))
                 .loadOptions(append)
                 .qemuKernelBoot(true)
                 .build();
@@ -138,7 +137,7 @@ class PcrPredictionBootTest {
         GuestTpmReport guest = boot(name, uki, false, null, extras);
         UkiBootInputs in = UkiBootInputs.builder(name, uki)
                 .banks(new ArrayList<>(guest.pcrs().keySet()))
-                .vars(OvmfVarStore.parse("vars", Files.readAllBytes(PcrTestUkis.OVMF_VARS)))
+                .vars(OvmfVarStore.parse("vars", Files.readAllBytes(HostFiles.OVMF_VARS)))
                 .referenceLog(plainReference)
                 .espExtras(extras)
                 .build();
@@ -178,8 +177,8 @@ class PcrPredictionBootTest {
             throws Exception {
         Path dir = work.resolve(name);
         QemuSpec.Builder spec = QemuSpec.builder()
-                .ovmf(secureBoot ? PcrTestUkis.OVMF_CODE_SECBOOT : PcrTestUkis.OVMF_CODE,
-                        secureBoot ? PcrTestUkis.OVMF_VARS_SNAKEOIL : PcrTestUkis.OVMF_VARS)
+                .ovmf(secureBoot ? HostFiles.OVMF_CODE_SECBOOT : HostFiles.OVMF_CODE,
+                        secureBoot ? HostFiles.OVMF_VARS_SNAKEOIL : HostFiles.OVMF_VARS)
                 .secureBoot(secureBoot);
         if (append == null) {
             Path esp = dir.resolve("esp");

@@ -1,10 +1,10 @@
 package io.cvmboot.builder.boot;
 
+import static io.cvmboot.builder.testing.Prerequisite.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,9 +15,11 @@ import io.cvmboot.builder.qemu.BootResult;
 import io.cvmboot.builder.qemu.Qemu;
 import io.cvmboot.builder.qemu.QemuSpec;
 import io.cvmboot.builder.qemu.Swtpm;
+import io.cvmboot.builder.testing.HostFiles;
+import io.cvmboot.builder.testing.Needs;
 import io.cvmboot.builder.testing.TestKernel;
-import io.cvmboot.measure.Digest;
 import io.cvmboot.measure.Digest.HashAlgorithm;
+import io.cvmboot.measure.Digest;
 import io.cvmboot.measure.stage1.Stage1PcrValues;
 import io.cvmboot.measure.stage1.Stage1Pcrs;
 import io.cvmboot.stage1.packaging.Stage1Layout;
@@ -52,10 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
  * prediction and verifies the attestation's quote. A second boot with a wrong sha256 must end
  * with stage1 powering off and nothing executed.
  */
+@Needs({QEMU, SWTPM, OVMF, SYSTEMD_STUB, TEST_KERNEL, STAGE1_IMAGE})
 class Stage1BootTest {
-    static final Path STUB = Path.of("/usr/lib/systemd/boot/efi/linuxx64.efi.stub");
-    static final Path OVMF_CODE = Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd");
-    static final Path OVMF_VARS = Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd");
     static final String CMDLINE = "console=ttyS0 panic=-1 " + Stage1Layout.kernelCommandLine();
     static final Pattern KERNEL_TIME = Pattern.compile("^\\[\\s*(\\d+\\.\\d+)\\]");
 
@@ -69,25 +69,15 @@ class Stage1BootTest {
 
     @BeforeAll
     static void build(@TempDir Path work) throws Exception {
-        assumeBootable();
         Path image = Stage1Image.root();
         stage2 = Stage2Program.build(work);
         uki = uki(Stage1Initrd.build(image, true));
         ukiStatic = uki(Stage1Initrd.build(image, false));
     }
 
-    /** Skips the calling test unless QEMU, swtpm, OVMF, the systemd stub and the test kernel are there. */
-    static void assumeBootable() {
-        assumeTrue(Qemu.available(), "qemu-system-x86_64 not installed (Debian: apt-get install qemu-system-x86)");
-        assumeTrue(Swtpm.available(), "swtpm not installed (Debian: apt-get install swtpm swtpm-tools)");
-        assumeTrue(Files.isRegularFile(OVMF_CODE) && Files.isRegularFile(OVMF_VARS), "OVMF absent (Debian: apt-get install ovmf)");
-        assumeTrue(Files.isRegularFile(STUB), "systemd-stub absent (Debian: apt-get install systemd-boot-efi)");
-        TestKernel.assume();
-    }
-
     static byte[] uki(byte[] initrd) throws Exception {
         return UkiAssembler.assemble(UkiSpec.builder()
-                .stub(Files.readAllBytes(STUB))
+                .stub(Files.readAllBytes(HostFiles.SYSTEMD_STUB))
                 .linux(Files.readAllBytes(TestKernel.vmlinuz()))
                 .initrd(initrd)
                 .cmdline(CMDLINE)
@@ -113,7 +103,7 @@ class Stage1BootTest {
         Files.write(boot.resolve("BOOTX64.EFI"), image);
         try (MetadataServer metadata = MetadataServer.start(MetadataServer.Cloud.GCP, config, stage2)) {
             QemuSpec spec = QemuSpec.builder()
-                    .ovmf(OVMF_CODE, OVMF_VARS)
+                    .ovmf(HostFiles.OVMF_CODE, HostFiles.OVMF_VARS)
                     .esp(dir.resolve("esp"))
                     .tpm(tpm)
                     .metadataServer(metadata.port())

@@ -1,5 +1,6 @@
 package io.cvmboot.builder.boot;
 
+import static io.cvmboot.builder.testing.Prerequisite.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,8 @@ import io.cvmboot.builder.qemu.BootResult;
 import io.cvmboot.builder.qemu.Qemu;
 import io.cvmboot.builder.qemu.QemuSpec;
 import io.cvmboot.builder.qemu.Swtpm;
+import io.cvmboot.builder.testing.HostFiles;
+import io.cvmboot.builder.testing.Needs;
 import io.cvmboot.builder.testing.TestKernel;
 import io.cvmboot.initrd.Compression;
 import io.cvmboot.initrd.InitrdBuilder;
@@ -37,11 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * its .cmdline and .initrd, and the initrd's /init (busybox-static) reports what it sees. Under
  * Secure Boot (Debian's snakeoil OVMF), the UKI signed by cvmboot boots and the unsigned one is refused.
  */
+@Needs({QEMU, OVMF, SYSTEMD_STUB, BUSYBOX, TEST_KERNEL})
 class UkiBootTest {
-    static final Path STUB = Path.of("/usr/lib/systemd/boot/efi/linuxx64.efi.stub");
-    static final Path OVMF_CODE = Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd");
-    static final Path OVMF_VARS = Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd");
-    static final Path BUSYBOX = Path.of("/bin/busybox");
     static final String CMDLINE = "console=ttyS0 panic=-1 cvmboot.test=uki-boot";
 
     /** Debian's test-only Secure Boot firmware: the "snakeoil" certificate is in PK, KEK and db. */
@@ -58,13 +58,8 @@ class UkiBootTest {
 
     @BeforeAll
     static void buildUki() throws Exception {
-        assumeTrue(Qemu.available(), "qemu-system-x86_64 not installed (Debian: apt-get install qemu-system-x86)");
-        assumeTrue(Files.isRegularFile(OVMF_CODE) && Files.isRegularFile(OVMF_VARS), "OVMF absent (Debian: apt-get install ovmf)");
-        assumeTrue(Files.isRegularFile(STUB), "systemd-stub absent (Debian: apt-get install systemd-boot-efi)");
-        assumeTrue(Files.isRegularFile(BUSYBOX), "busybox absent (Debian: apt-get install busybox-static)");
-        TestKernel.assume();
         uki = UkiAssembler.assemble(UkiSpec.builder()
-                .stub(Files.readAllBytes(STUB))
+                .stub(Files.readAllBytes(HostFiles.SYSTEMD_STUB))
                 .linux(Files.readAllBytes(TestKernel.vmlinuz()))
                 .initrd(initrd())
                 .cmdline(CMDLINE)
@@ -74,7 +69,7 @@ class UkiBootTest {
 
     @Test
     void uki_bootsThroughOvmf_stubPassesCmdlineAndInitrd() throws Exception {
-        BootResult r = boot(uki, OVMF_CODE, OVMF_VARS, false);
+        BootResult r = boot(uki, HostFiles.OVMF_CODE, HostFiles.OVMF_VARS, false);
         assertGuestRan(r);
         assertFalse(r.serial().contains("Secure boot enabled"), tail(r.serial()));
     }
@@ -84,7 +79,7 @@ class UkiBootTest {
         assumeTrue(Swtpm.available(), "swtpm not installed (Debian: apt-get install swtpm swtpm-tools)");
         BootResult r;
         try (Swtpm tpm = Swtpm.start(dir.resolve("tpm"))) {
-            r = boot(uki, OVMF_CODE, OVMF_VARS, false, tpm);
+            r = boot(uki, HostFiles.OVMF_CODE, HostFiles.OVMF_VARS, false, tpm);
         }
         assertGuestRan(r);
         byte[] log = eventLog(r);
@@ -214,7 +209,7 @@ class UkiBootTest {
                 .addDirectory("dev", 0755)
                 .addDirectory("proc", 0555)
                 .addDirectory("sys", 0555)
-                .addFile("bin/busybox", 0755, BUSYBOX)
+                .addFile("bin/busybox", 0755, HostFiles.BUSYBOX)
                 .addSymlink("bin/sh", "busybox")
                 .addCharDevice("dev/console", 0600, 5, 1)
                 .addFile("init", 0755, init.getBytes(StandardCharsets.UTF_8))

@@ -8,8 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cvmboot.builder.Main;
 import io.cvmboot.builder.boot.pcr.PcrTestUkis;
-import io.cvmboot.measure.Digest;
+import io.cvmboot.builder.testing.HostFiles;
 import io.cvmboot.measure.Digest.HashAlgorithm;
+import io.cvmboot.measure.Digest;
 import io.cvmboot.measure.stage1.Stage1Pcrs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -85,7 +86,7 @@ class MeasurePcrCommandTest {
     @Test
     void qemuKernelBoot_withLoadOptions_equalsGuest() throws Exception {
         Path uki = rebuiltUki("252-a");
-        Run r = run("measure", "pcr", "--uki", uki.toString(), "--vars", PcrTestUkis.OVMF_VARS.toString(), "--qemu-kernel",
+        Run r = run("measure", "pcr", "--uki", uki.toString(), "--vars", HostFiles.OVMF_VARS.toString(), "--qemu-kernel",
                 "--load-options", "console=ttyS0 quiet panic=-1 from=append\t", "--bank", "sha256,sha384", "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode json = new ObjectMapper().readTree(r.out());
@@ -110,7 +111,7 @@ class MeasurePcrCommandTest {
         Path txt = Files.writeString(extraDir.resolve("notes.txt"), "not picked up");
         Path hidden = Files.writeString(extraDir.resolve(".hidden.cred"), "skipped: dot-file");
         Path global = Files.writeString(Files.createDirectories(dir.resolve("loader")).resolve("site.cred"), "global");
-        Run r = run("measure", "pcr", "--uki", uki.toString(), "--vars", PcrTestUkis.OVMF_VARS.toString(),
+        Run r = run("measure", "pcr", "--uki", uki.toString(), "--vars", HostFiles.OVMF_VARS.toString(),
                 "--extra", a.toString(), "--extra", b.toString(), "--extra", raw.toString(), "--extra", txt.toString(),
                 "--extra", hidden.toString(), "--global-credential", global.toString(), "--json");
         assertEquals(0, r.exit(), r.err());
@@ -218,8 +219,8 @@ class MeasurePcrCommandTest {
     @Test
     void secureBootFlagContradictingVars_isRefused() throws Exception {
         Path uki = rebuiltUki("252-a");
-        Assumptions.assumeTrue(Files.isRegularFile(PcrTestUkis.OVMF_VARS), "ovmf absent");
-        Run r = run("measure", "pcr", "--uki", uki.toString(), "--vars", PcrTestUkis.OVMF_VARS.toString(), "--secure-boot");
+        Assumptions.assumeTrue(Files.isRegularFile(HostFiles.OVMF_VARS), "ovmf absent");
+        Run r = run("measure", "pcr", "--uki", uki.toString(), "--vars", HostFiles.OVMF_VARS.toString(), "--secure-boot");
         assertEquals(ExitCodes.BAD_INPUT, r.exit());
         assertTrue(r.err().contains("Secure Boot was given as on"), r.err());
     }

@@ -1,5 +1,6 @@
 package io.cvmboot.builder.boot.pcr;
 
+import io.cvmboot.builder.testing.HostFiles;
 import io.cvmboot.initrd.Compression;
 import io.cvmboot.initrd.CpioArchive;
 import io.cvmboot.initrd.InitrdBuilder;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
  * base64, between markers {@link GuestTpmReport} parses. Then it powers off.
  */
 public final class PcrProbeInitrd {
-    public static final Path BUSYBOX = Path.of("/bin/busybox");
     /** systemd's loader vendor GUID (systemd src/boot/efi: LOADER_GUID). */
     static final String LOADER_GUID = "4a67b082-0a4c-41cf-b6c7-440b29bb8c4f";
 
@@ -29,7 +29,7 @@ public final class PcrProbeInitrd {
      */
     public static byte[] build(String marker, Path efivarfs) throws Exception {
         CpioArchive archive = new InitrdBuilder()
-                .addFile("/bin/busybox", 0755, Files.readAllBytes(BUSYBOX))
+                .addFile("/bin/busybox", 0755, Files.readAllBytes(HostFiles.BUSYBOX))
                 .addSymlink("/bin/sh", "busybox")
                 .addFile("/init", 0755, script(marker).getBytes(StandardCharsets.US_ASCII))
                 .addFile("/lib/efivarfs.ko", 0644, Files.readAllBytes(efivarfs))

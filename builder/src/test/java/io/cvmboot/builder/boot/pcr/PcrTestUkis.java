@@ -1,8 +1,9 @@
 package io.cvmboot.builder.boot.pcr;
 
+import io.cvmboot.builder.testing.HostFiles;
 import io.cvmboot.builder.testing.TestKernel;
-import io.cvmboot.measure.Digest;
 import io.cvmboot.measure.Digest.HashAlgorithm;
+import io.cvmboot.measure.Digest;
 import io.cvmboot.uki.AuthenticodeSigner;
 import io.cvmboot.uki.SigningIdentity;
 import io.cvmboot.uki.UkiAssembler;
@@ -23,10 +24,6 @@ import org.junit.jupiter.api.Assumptions;
 public final class PcrTestUkis {
     /** The measure module's fixtures: stubs and captured logs (tests run in the builder directory). */
     public static final Path TPM_RESOURCES = Path.of("..", "measure", "src", "test", "resources", "tpm");
-    public static final Path OVMF_CODE = Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd");
-    public static final Path OVMF_VARS = Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd");
-    public static final Path OVMF_CODE_SECBOOT = Path.of("/usr/share/OVMF/OVMF_CODE_4M.secboot.fd");
-    public static final Path OVMF_VARS_SNAKEOIL = Path.of("/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd");
     public static final Path SNAKEOIL_KEY = Path.of("/usr/share/ovmf/PkKek-1-snakeoil.key");
     public static final Path SNAKEOIL_CERT = Path.of("/usr/share/ovmf/PkKek-1-snakeoil.pem");
     static final String CMDLINE = "console=ttyS0 quiet panic=-1";
@@ -40,7 +37,7 @@ public final class PcrTestUkis {
     public PcrTestUkis(Path work) {
         this.work = work;
         TestKernel.assume();
-        Assumptions.assumeTrue(Files.isRegularFile(PcrProbeInitrd.BUSYBOX), "busybox-static absent: PCR UKIs cannot be built");
+        Assumptions.assumeTrue(Files.isRegularFile(HostFiles.BUSYBOX), "busybox-static absent: PCR UKIs cannot be built");
         Assumptions.assumeTrue(Files.isRegularFile(stubPath(252)), stubPath(252) + " absent");
     }
 
@@ -69,7 +66,7 @@ public final class PcrTestUkis {
 
     /** The OVMF VARS template the case boots with. */
     public static Path vars(String name) {
-        return secureBoot(name) ? OVMF_VARS_SNAKEOIL : OVMF_VARS;
+        return secureBoot(name) ? HostFiles.OVMF_VARS_SNAKEOIL : HostFiles.OVMF_VARS;
     }
 
     /** The guest's PCRs recorded for a captured boot. */

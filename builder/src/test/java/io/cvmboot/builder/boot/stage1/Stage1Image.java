@@ -15,21 +15,27 @@ import org.junit.jupiter.api.Assumptions;
 public final class Stage1Image {
     private Stage1Image() {}
 
+    /** Whether stage1's classes come from the packaged image (runtime, jar and AOT cache side by side). */
+    public static boolean built() {
+        Path stage1Dir = jar().getParent() == null ? null : jar().getParent().getParent();
+        return jar().getFileName().toString().equals("stage1.jar") && stage1Dir != null
+                && Files.isExecutable(stage1Dir.resolve("runtime/bin/java"))
+                && Files.isRegularFile(stage1Dir.resolve("stage1.aot"));
+    }
+
     /** The directory holding {@code stage1/} (to be copied to the initrd root); skips the test if unbuilt. */
     public static Path root() {
-        Path jar;
+        Assumptions.assumeTrue(built(), "stage1 image not built (stage1 classes come from " + jar()
+                + "): run the package phase, e.g. mvn -pl stage1,builder -am verify");
+        return jar().getParent().getParent().getParent();
+    }
+
+    private static Path jar() {
         try {
-            jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-        Path stage1Dir = jar.getParent() == null ? null : jar.getParent().getParent();
-        boolean built = jar.getFileName().toString().equals("stage1.jar") && stage1Dir != null
-                && Files.isExecutable(stage1Dir.resolve("runtime/bin/java"))
-                && Files.isRegularFile(stage1Dir.resolve("stage1.aot"));
-        Assumptions.assumeTrue(built, "stage1 image not built (stage1 classes come from " + jar
-                + "): run the package phase, e.g. mvn -pl stage1,builder -am verify");
-        return stage1Dir.getParent();
     }
 
     /** Sanity: the layout constants point into the image. */
