@@ -15,11 +15,8 @@ import io.cvmboot.builder.qemu.Swtpm;
 import io.cvmboot.builder.testing.Needs;
 import io.cvmboot.builder.testing.Tpm2Cli;
 import io.cvmboot.builder.verify.AkTestCa;
-import io.cvmboot.measure.Digest.HashAlgorithm;
 import io.cvmboot.measure.Digest;
-import io.cvmboot.stage1.tpm.CreatedKey;
-import io.cvmboot.stage1.tpm.TcpTransport;
-import io.cvmboot.stage1.tpm.Tpm;
+import io.cvmboot.measure.Digest.HashAlgorithm;
 import io.cvmboot.stage1.tpm.TpmPublicKey;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -27,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -126,23 +122,9 @@ class CloudAkBootTest {
                         .toList());
     }
 
-    /**
-     * GCE: the AK template into NV 0x01C10003, then the key it yields (a primary key is a function
-     * of template and endorsement seed, so the guest's TPM2_CreatePrimary yields the same) certified
-     * into NV 0x01C10002.
-     */
+    /** GCE: the ECC AK template into NV 0x01C10003, the certificate of its key into NV 0x01C10002. */
     private X509Certificate provisionGceAk(Swtpm swtpm, Tpm2Cli tools, AkTestCa ca) throws Exception {
-        tools.nvWrite(0x01C10003, GCE_ECC_TEMPLATE, GCE_ECC_TEMPLATE.length);
-        PublicKey akKey;
-        try (Tpm tpm = new Tpm(TcpTransport.connect("127.0.0.1", swtpm.port()))) {
-            CreatedKey probe = tpm.createPrimary(Tpm.TPM_RH_ENDORSEMENT, GCE_ECC_TEMPLATE);
-            tpm.flush(probe.handle());
-            akKey = TpmPublicKey.toJca(probe.publicArea());
-        }
-        X509Certificate certificate = ca.issue("vm AK", akKey);
-        // GCE's certificate index is larger than its certificate; stage1 trims to the DER length.
-        tools.nvWrite(0x01C10002, certificate.getEncoded(), certificate.getEncoded().length + 128);
-        return certificate;
+        return tools.provisionNvAk(0x01C10003, GCE_ECC_TEMPLATE, 0x01C10002, 128, ca, "vm AK");
     }
 
     /** Azure: an RSA restricted signing key persisted at 0x81000003, certified into NV 0x01C101D0. */

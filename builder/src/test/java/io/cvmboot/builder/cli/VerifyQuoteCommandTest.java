@@ -5,19 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cvmboot.stage1.attest.Attestation;
-import io.cvmboot.stage1.attest.AttestationJson;
-import io.cvmboot.stage1.attest.Attestor;
-import io.cvmboot.stage1.tpm.AkTemplate;
-import io.cvmboot.stage1.tpm.CreatedKey;
-import io.cvmboot.stage1.tpm.TcpTransport;
-import io.cvmboot.stage1.tpm.Tpm;
-import io.cvmboot.stage1.tpm.TpmPublicKey;
 import io.cvmboot.builder.qemu.Swtpm;
 import io.cvmboot.builder.testing.Tpm2Cli;
 import io.cvmboot.builder.verify.AkTestCa;
 import io.cvmboot.builder.verify.VerifyFixtures;
 import io.cvmboot.builder.verify.VerifyFixtures.Run;
+import io.cvmboot.stage1.attest.Attestation;
+import io.cvmboot.stage1.attest.AttestationJson;
+import io.cvmboot.stage1.attest.Attestor;
+import io.cvmboot.stage1.tpm.AkTemplate;
+import io.cvmboot.stage1.tpm.TcpTransport;
+import io.cvmboot.stage1.tpm.Tpm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -296,16 +294,7 @@ class VerifyQuoteCommandTest {
         Path attest = dir.resolve("cloud.attest");
         try (Swtpm swtpm = Swtpm.startTcp(dir.resolve("tpm"))) {
             Tpm2Cli tools = Tpm2Cli.on(swtpm, dir);
-            tools.nvWrite(0x01C10003, template, template.length);
-            PublicKey akKey;
-            try (Tpm tpm = new Tpm(TcpTransport.connect("127.0.0.1", swtpm.port()))) {
-                // A primary key is a function of template and seed: create it once to learn what to certify.
-                CreatedKey probe = tpm.createPrimary(Tpm.TPM_RH_ENDORSEMENT, template);
-                tpm.flush(probe.handle());
-                akKey = TpmPublicKey.toJca(probe.publicArea());
-            }
-            byte[] cert = ca.issue("end-to-end AK", akKey).getEncoded();
-            tools.nvWrite(0x01C10002, cert, cert.length + 200);
+            tools.provisionNvAk(0x01C10003, template, 0x01C10002, 200, ca, "end-to-end AK");
             try (Tpm tpm = new Tpm(TcpTransport.connect("127.0.0.1", swtpm.port()))) {
                 Attestation a = new Attestor(tpm, io.cvmboot.stage1.Log.NONE).attest(nonce, AkTemplate.ECC_P256,
                         tpm.allocatedBanks(), null, null, null);

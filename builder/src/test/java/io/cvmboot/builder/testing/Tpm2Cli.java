@@ -3,12 +3,18 @@ package io.cvmboot.builder.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cvmboot.builder.qemu.Swtpm;
-import java.io.File;
+import io.cvmboot.builder.qemu.Tools;
+import io.cvmboot.builder.verify.AkTestCa;
+import io.cvmboot.stage1.tpm.CreatedKey;
+import io.cvmboot.stage1.tpm.TcpTransport;
+import io.cvmboot.stage1.tpm.Tpm;
+import io.cvmboot.stage1.tpm.TpmPublicKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
@@ -31,14 +37,9 @@ public final class Tpm2Cli {
 
     /** Skips the test when tpm2-tools are absent. */
     public static Tpm2Cli on(Swtpm swtpm, Path workDir) {
-        Assumptions.assumeTrue(onPath("tpm2_nvdefine") && onPath("tpm2_evictcontrol"),
+        Assumptions.assumeTrue(Tools.onPath("tpm2_nvdefine") && Tools.onPath("tpm2_evictcontrol"),
                 "tpm2-tools not on PATH (Debian: apt-get install tpm2-tools)");
         return new Tpm2Cli(swtpm, workDir);
-    }
-
-    public static boolean onPath(String tool) {
-        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, tool)));
     }
 
     /** Runs one tool and fails the test, with the tool's output, when it exits non-zero. */
@@ -80,5 +81,27 @@ public final class Tpm2Cli {
         run("tpm2_nvdefine", handle, "-C", "p", "-s", Integer.toString(size),
                 "-a", "ppwrite|ppread|ownerread|authread|no_da|platformcreate");
         run("tpm2_nvwrite", handle, "-C", "p", "-i", file.toString());
+    }
+
+    /**
+     * Provisions an AK the way GCE does: its template into NV {@code templateIndex}, and a
+     * certificate from {@code ca} for the key that template yields into {@code certificateIndex},
+     * an index {@code spare} bytes larger than the DER (GCE's are; readers must trim). A primary key
+     * is a function of template and endorsement seed, so the guest's TPM2_CreatePrimary yields the
+     * certified key.
+     */
+    public X509Certificate provisionNvAk(int templateIndex, byte[] template, int certificateIndex, int spare,
+            AkTestCa ca, String commonName) throws Exception {
+        nvWrite(templateIndex, template, template.length);
+        PublicKey akKey;
+        try (Tpm tpm = new Tpm(TcpTransport.connect("127.0.0.1", swtpm.port()))) {
+            CreatedKey probe = tpm.createPrimary(Tpm.TPM_RH_ENDORSEMENT, template);
+            tpm.flush(probe.handle());
+            akKey = TpmPublicKey.toJca(probe.publicArea());
+        }
+        X509Certificate certificate = ca.issue(commonName, akKey);
+        byte[] der = certificate.getEncoded();
+        nvWrite(certificateIndex, der, der.length + spare);
+        return certificate;
     }
 }

@@ -2,8 +2,8 @@ package io.cvmboot.builder.boot.pcr;
 
 import io.cvmboot.builder.testing.HostFiles;
 import io.cvmboot.builder.testing.TestKernel;
-import io.cvmboot.measure.Digest.HashAlgorithm;
 import io.cvmboot.measure.Digest;
+import io.cvmboot.measure.Digest.HashAlgorithm;
 import io.cvmboot.uki.AuthenticodeSigner;
 import io.cvmboot.uki.SigningIdentity;
 import io.cvmboot.uki.UkiAssembler;

@@ -17,8 +17,9 @@ public final class Stage1Image {
 
     /** Whether stage1's classes come from the packaged image (runtime, jar and AOT cache side by side). */
     public static boolean built() {
-        Path stage1Dir = jar().getParent() == null ? null : jar().getParent().getParent();
-        return jar().getFileName().toString().equals("stage1.jar") && stage1Dir != null
+        Path jar = jar();
+        Path stage1Dir = jar.getParent() == null ? null : jar.getParent().getParent();
+        return jar.getFileName().toString().equals("stage1.jar") && stage1Dir != null
                 && Files.isExecutable(stage1Dir.resolve("runtime/bin/java"))
                 && Files.isRegularFile(stage1Dir.resolve("stage1.aot"));
     }
